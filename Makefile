@@ -1,0 +1,20 @@
+# Thin entry points; the work is in scripts/.
+.PHONY: setup run test lint i18n bench clean
+
+setup:
+	bash scripts/bootstrap.sh
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+lint:
+	bash scripts/lint.sh
+
+i18n:
+	bash scripts/i18n.sh
+
+clean:
+	rm -rf .local

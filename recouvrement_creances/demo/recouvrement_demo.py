@@ -1,0 +1,176 @@
+import logging
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Demo invoices: (key, partner, days until due (negative: overdue), untaxed amount, label, situation).
+# Situations: open, partial, paid, dispute, credit_note (fully offset by a reconciled credit note),
+# open_credit_note (an unreconciled credit note stays on the account), usd (invoiced in US dollars).
+DEMO_INVOICES = [
+    ("martin_1", "boulangerie_martin", 30, 1250.00, "Maintenance four à sole — novembre", "open"),
+    ("martin_0", "boulangerie_martin", -150, 980.00, "Révision chambre froide", "paid"),
+    ("imprimerie_1", "imprimerie_rhone", 30, 3420.00, "Papier couché 135 g — 12 palettes", "open"),
+    ("soleil_1", "informatique_soleil", 30, 5600.00, "Licences et support annuel", "open"),
+    ("dubois_1", "garage_dubois", 14, 2180.00, "Pièces détachées — commande 4471", "open"),
+    ("batiplus_1", "batiplus", 14, 8750.00, "Location nacelle — situation 3", "open"),
+    ("batiplus_2", "batiplus", -20, 6400.00, "Location nacelle — situation 2", "open"),
+    ("batiplus_3", "batiplus", -45, 7200.00, "Location nacelle — situation 1", "partial"),
+    ("cafe_1", "cafe_des_arts", 0, 640.00, "Fourniture café en grains", "open"),
+    ("lumiere_1", "hotel_lumiere", 0, 2890.00, "Linge hôtelier — octobre", "open"),
+    ("bernard_1", "menuiserie_bernard", -5, 1540.00, "Quincaillerie et visserie", "open"),
+    ("bellecour_1", "pharmacie_bellecour", -5, 860.00, "Agencement vitrine", "open"),
+    ("durand_1", "particulier_durand", -5, 420.00, "Dépannage chaudière", "open"),
+    ("fabre_1", "transports_fabre", -20, 4300.00, "Entretien flotte — 6 véhicules", "open"),
+    ("pixel_1", "agence_pixel", -20, 1800.00, "Hébergement et maintenance site", "open"),
+    ("lemoine_1", "particulier_lemoine", -20, 350.00, "Installation électroménager", "open"),
+    ("alpes_1", "alpes_logistique", -45, 12600.00, "Rayonnages entrepôt — lot B", "open"),
+    ("veto_1", "clinique_veterinaire", -45, 2350.00, "Matériel de stérilisation", "open"),
+    ("petit_1", "electricite_petit", -45, 3100.00, "Câblage et tableaux électriques", "partial"),
+    ("nguyen_1", "particulier_nguyen", -45, 690.00, "Pose de volets roulants", "open"),
+    ("bouchon_1", "restaurant_bouchon", -75, 1980.00, "Hotte professionnelle — entretien", "open"),
+    ("savonnerie_1", "savonnerie_provence", -75, 4750.00, "Emballages cartonnés", "open"),
+    ("beaujolais_1", "cave_beaujolais", -75, 3680.00, "Bouchons et capsules", "partial"),
+    ("savoie_1", "fromagerie_savoie", -120, 9200.00, "Cuves inox — acompte 2", "open"),
+    ("paysage_1", "paysage_vert", -120, 1450.00, "Location mini-pelle", "open"),
+    ("roux_1", "particulier_roux", -120, 1280.00, "Réfection salle de bains — solde", "open"),
+    ("renaud_1", "cabinet_architecte", -400, 6300.00, "Traceur grand format et consommables", "open"),
+    ("marchand_1", "particulier_marchand", -400, 890.00, "Remplacement portail", "open"),
+    ("soieries_1", "textile_croix_rousse", -60, 2740.00, "Bobines de fil de soie", "paid"),
+    ("leroy_1", "plomberie_leroy", -10, 760.00, "Tubes cuivre et raccords", "paid"),
+    ("confluence_1", "auto_ecole_confluence", -30, 1620.00, "Entretien véhicules double commande", "dispute"),
+    ("srg_1", "securite_gardiennage", -50, 5200.00, "Télésurveillance — trimestre 3", "dispute"),
+    ("passage_1", "librairie_passage", -35, 980.00, "Étagères bibliothèque", "credit_note"),
+    ("nettoyage_1", "nettoyage_pro", -25, 2150.00, "Produits d'entretien — lot mensuel", "open_credit_note"),
+    ("atlantic_1", "atlantic_trading", -20, 7800.00, "Export order 2026-118", "usd"),
+    ("atlantic_2", "atlantic_trading", -60, 4200.00, "Export order 2026-097", "usd"),
+    ("gauthier_1", "ets_gauthier", 14, 4100.00, "Contrat de maintenance — décembre", "open"),
+    ("gauthier_2", "ets_gauthier", -14, 3900.00, "Contrat de maintenance — novembre", "open"),
+    ("gauthier_3", "ets_gauthier", -30, 3900.00, "Contrat de maintenance — octobre", "open"),
+    ("gauthier_4", "ets_gauthier", -90, 3900.00, "Contrat de maintenance — août", "open"),
+    ("euro_1", "euro_import", -15, 2450.00, "Transit douanier — dossier 771", "open"),
+    ("euro_2", "euro_import", -100, 5100.00, "Transit douanier — dossier 702", "open"),
+    ("gourmet_1", "traiteur_gourmet", -10, 1120.00, "Vaisselle jetable premium", "open"),
+    ("studio_1", "studio_photo", -90, 2300.00, "Éclairage studio LED", "open"),
+    ("ferme_1", "ferme_bio", -30, 870.00, "Filets et bâches agricoles", "open"),
+    ("coiffure_1", "salon_coiffure", -15, 560.00, "Produits capillaires", "open"),
+    ("simon_1", "particulier_simon", -60, 480.00, "Réparation lave-linge", "open"),
+    ("colin_1", "particulier_colin", -10, 1390.00, "Cuisine équipée — solde", "open"),
+]
+PAYMENT_TERM_DAYS = 30
+USD_RATE = 1.08
+
+
+class AccountChartTemplate(models.AbstractModel):
+    _inherit = "account.chart.template"
+
+    @api.model
+    def _recouvrement_load_demo(self):
+        """Create the demo invoices once (demo data reloads on every module update)."""
+        company = self.env.company
+        if self.env.ref("recouvrement_creances.demo_invoice_martin_1", raise_if_not_found=False):
+            return
+        if not self.env["account.journal"].search_count(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")], limit=1
+        ):
+            _logger.info("Collection demo invoices skipped: company %s has no chart of accounts.", company.name)
+            return
+        usd = self._recouvrement_demo_usd(company)
+        today = fields.Date.context_today(self)
+        vals_list = [
+            self._recouvrement_demo_invoice_vals(
+                partner, today + timedelta(days=due), amount, label, usd if situation == "usd" else company.currency_id
+            )
+            for _key, partner, due, amount, label, situation in DEMO_INVOICES
+        ]
+        moves = self.env["account.move"].create(vals_list)
+        moves.action_post()
+        by_key = dict(zip([row[0] for row in DEMO_INVOICES], moves, strict=False))
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {"xml_id": f"recouvrement_creances.demo_invoice_{key}", "record": move, "noupdate": True}
+                for key, move in by_key.items()
+            ]
+        )
+        for key, _partner, due, _amount, _label, situation in DEMO_INVOICES:
+            self._recouvrement_demo_apply_situation(by_key[key], situation, today + timedelta(days=due))
+
+    @api.model
+    def _recouvrement_demo_usd(self, company):
+        usd = self.env.ref("base.USD")
+        if usd == company.currency_id:
+            return usd
+        usd.active = True
+        if not self.env["res.currency.rate"].search_count(
+            [("currency_id", "=", usd.id), ("company_id", "=", company.id)], limit=1
+        ):
+            self.env["res.currency.rate"].create(
+                {
+                    "currency_id": usd.id,
+                    "company_id": company.id,
+                    "name": fields.Date.context_today(self) - timedelta(days=500),
+                    "rate": USD_RATE,
+                }
+            )
+        return usd
+
+    @api.model
+    def _recouvrement_demo_invoice_vals(self, partner, due_date, amount, label, currency, move_type="out_invoice"):
+        if isinstance(partner, str):
+            partner = self.env.ref(f"recouvrement_creances.partner_{partner}")
+        tax = self.env.company.account_sale_tax_id
+        return {
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "invoice_date": due_date - timedelta(days=PAYMENT_TERM_DAYS),
+            "invoice_payment_term_id": self.env.ref("account.account_payment_term_30days").id,
+            "currency_id": currency.id,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": label,
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.set(tax.ids)],
+                    }
+                )
+            ],
+        }
+
+    def _recouvrement_demo_apply_situation(self, invoice, situation, due_date):
+        today = fields.Date.context_today(self)
+        if situation == "paid":
+            self._recouvrement_demo_pay(invoice, invoice.amount_residual, min(due_date + timedelta(days=3), today))
+        elif situation == "partial":
+            amount = invoice.currency_id.round(invoice.amount_total * 0.4)
+            self._recouvrement_demo_pay(invoice, amount, min(due_date + timedelta(days=10), today))
+        elif situation == "dispute":
+            invoice.write(
+                {
+                    "collection_dispute": True,
+                    "collection_dispute_reason": "Le client conteste la quantité livrée : bon de livraison non signé.",
+                }
+            )
+        elif situation == "credit_note":
+            # A reversal of a posted invoice is reconciled with it when posted.
+            refund = invoice._reverse_moves([{"invoice_date": min(due_date + timedelta(days=5), today)}])
+            refund.action_post()
+        elif situation == "open_credit_note":
+            line = invoice.invoice_line_ids[:1]
+            refund = self.env["account.move"].create(
+                self._recouvrement_demo_invoice_vals(
+                    invoice.partner_id,
+                    today + timedelta(days=PAYMENT_TERM_DAYS - 3),
+                    invoice.currency_id.round(line.price_unit * 0.3),
+                    f"Avoir : {line.name}",
+                    invoice.currency_id,
+                    move_type="out_refund",
+                )
+            )
+            refund.action_post()
+
+    def _recouvrement_demo_pay(self, invoice, amount, date):
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": amount, "payment_date": date}
+        )._create_payments()

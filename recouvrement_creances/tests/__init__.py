@@ -1,0 +1,1 @@
+from . import test_demo_data, test_menu_tour

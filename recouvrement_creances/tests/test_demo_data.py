@@ -1,0 +1,87 @@
+from datetime import timedelta
+
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """The demo database shows every collection situation, with dates relative to its install day."""
+
+    def _demo(self, key):
+        return self.env.ref(f"recouvrement_creances.demo_invoice_{key}")
+
+    def test_addon_installed_with_demo(self):
+        module = self.env["ir.module.module"].search([("name", "=", "recouvrement_creances")])
+        self.assertRecordValues(module, [{"state": "installed", "demo": True}])
+        self.assertEqual(self.env.company.chart_template, "fr")
+        partners = self.env["res.partner"].browse(
+            self.env["ir.model.data"]
+            .search(
+                [
+                    ("module", "=", "recouvrement_creances"),
+                    ("model", "=", "res.partner"),
+                    ("name", "=like", "partner_%"),
+                ]
+            )
+            .mapped("res_id")
+        )
+        self.assertEqual(len(partners), 40)
+        self.assertGreaterEqual(len(partners.filtered("is_company")), 30)
+        self.assertGreaterEqual(len(partners.filtered(lambda p: not p.is_company)), 5)
+
+    def test_demo_invoices_cover_every_situation(self):
+        day0 = self._demo("martin_1").invoice_date  # issued on the install day, due in 30 days
+        for key, days in [
+            ("martin_1", 30),
+            ("dubois_1", 14),
+            ("cafe_1", 0),
+            ("bernard_1", -5),
+            ("fabre_1", -20),
+            ("alpes_1", -45),
+            ("bouchon_1", -75),
+            ("savoie_1", -120),
+            ("renaud_1", -400),
+        ]:
+            invoice = self._demo(key)
+            self.assertEqual(invoice.invoice_date_due, day0 + timedelta(days=days), key)
+            self.assertRecordValues(
+                invoice,
+                [
+                    {
+                        "state": "posted",
+                        "payment_state": "not_paid",
+                        "amount_residual": invoice.amount_total,
+                    }
+                ],
+            )
+        eur = self.env.ref("base.EUR")
+        self.assertRecordValues(
+            self._demo("beaujolais_1") + self._demo("soieries_1") + self._demo("passage_1") + self._demo("srg_1"),
+            [
+                {"payment_state": "partial", "amount_residual": 2649.60, "currency_id": eur.id},
+                {"payment_state": "paid", "amount_residual": 0.0, "currency_id": eur.id},
+                {"payment_state": "reversed", "amount_residual": 0.0, "currency_id": eur.id},
+                {"payment_state": "not_paid", "amount_residual": 6240.00, "currency_id": eur.id},
+            ],
+        )
+        self.assertTrue(self._demo("srg_1").collection_dispute)
+        self.assertFalse(self._demo("savoie_1").collection_dispute)
+        usd = self._demo("atlantic_1") + self._demo("atlantic_2")
+        self.assertEqual(usd.currency_id, self.env.ref("base.USD"))
+        self.assertEqual(usd.mapped("amount_residual"), [9360.00, 5040.00])
+        open_refund = self.env["account.move"].search(
+            [
+                ("partner_id", "=", self.env.ref("recouvrement_creances.partner_nettoyage_pro").id),
+                ("move_type", "=", "out_refund"),
+            ]
+        )
+        self.assertRecordValues(
+            open_refund, [{"state": "posted", "payment_state": "not_paid", "amount_residual": 774.00}]
+        )
+
+    def test_collection_menu_visibility(self):
+        menu = self.env.ref("recouvrement_creances.menu_recouvrement_overdue")
+        agent = new_test_user(self.env, "agent", groups="recouvrement_creances.group_recouvrement_agent")
+        salesman = new_test_user(self.env, "salesman", groups="base.group_user")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(agent)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(salesman)._visible_menu_ids())

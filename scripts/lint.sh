@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make lint`: ruff (format check and lint), pylint-odoo, and a complete French translation.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bash "${ROOT}/scripts/bootstrap.sh"
+cd "${ROOT}"
+status=0
+say "ruff format --check"
+"${VENV}/bin/ruff" format --check . || status=1
+say "ruff check"
+"${VENV}/bin/ruff" check . || status=1
+say "pylint-odoo"
+PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/pylint" --rcfile=.pylintrc "${ADDON}" || status=1
+say "French translation complete"
+"${VENV}/bin/python" scripts/i18n.py check "${ADDON}/i18n/${ADDON}.pot" "${ADDON}/i18n/fr.po" || status=1
+[ "${status}" -eq 0 ] && say "lint: all clean" || die "lint: problems found (see above)."

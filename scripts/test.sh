@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make test`: set up if needed, build a throw-away test database (installing the addon is a
+# checked step), check that the addon also installs without the French chart, then run every test
+# (Python and Chromium tours) with pytest-odoo. Fails on a failed, errored or skipped test, and on
+# any ERROR/CRITICAL line in Odoo's log.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "${ROOT}/scripts/db.sh"
+
+bash "${ROOT}/scripts/bootstrap.sh"
+
+RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
+TEST_DB="recouvrement_test_${RUN_ID}"
+BARE_DB="recouvrement_bare_${RUN_ID}"
+TEST_LOG="${LOG_DIR}/test-${RUN_ID}.log"
+JUNIT="${LOG_DIR}/test-${RUN_ID}.xml"
+
+cleanup() {
+    local db
+    for db in "${TEST_DB}" "${TEST_DB}_building" "${BARE_DB}"; do
+        dropdb --if-exists "${db}" 2>/dev/null || true
+        rm -rf "${DATA_DIR}/filestore/${db}"
+    done
+    rm -f "${LOCAL}/${TEST_DB}.addon-hash"
+}
+trap cleanup EXIT
+
+# 1. The addon installs on a database with only `account` (no French chart).
+say "Checking that ${ADDON} installs with only 'account' (no French chart)"
+odoo_checked "${BARE_DB}" "${LOG_DIR}/install-bare-${RUN_ID}.log" -i account
+odoo_checked "${BARE_DB}" "${LOG_DIR}/install-bare-${RUN_ID}.log" -i "${ADDON}"
+bare_state="$(psql -XtAc "SELECT string_agg(name || '=' || state, ',' ORDER BY name) FROM ir_module_module
+    WHERE name IN ('${ADDON}', 'l10n_fr_account')" "${BARE_DB}")"
+[ "${bare_state}" = "l10n_fr_account=uninstalled,${ADDON}=installed" ] \
+    || die "Unexpected module states on the bare database: ${bare_state}"
+
+# 2. The test database: like the demo one (French SARL, French chart, addon with demo data).
+build_demo_db "${TEST_DB}"
+
+# 3. Every test, tours included, in real Chromium.
+say "Running the tests (pytest-odoo, tours in Chromium)"
+sed "s|^data_dir = .*|&\nlogfile = ${TEST_LOG}|" "${ODOO_CONF}" > "${LOCAL}/odoo-test.conf"
+set +e
+PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -rfEs -W ignore::DeprecationWarning \
+    --odoo-config="${LOCAL}/odoo-test.conf" --odoo-database="${TEST_DB}" --odoo-http \
+    --junitxml="${JUNIT}" "${ROOT}/${ADDON}/tests"
+pytest_rc=$?
+set -e
+
+read -r total failed errors skipped < <("${VENV}/bin/python" - "${JUNIT}" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 0, 1, 0)
+    sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+sums = [sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")]
+print(*sums)
+PY
+)
+passed=$(( total - failed - errors - skipped ))
+log_errors="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "${TEST_LOG}" 2>/dev/null || true)"
+
+status=0
+[ "${pytest_rc}" -eq 0 ] || { warn "pytest exited with ${pytest_rc}."; status=1; }
+[ "${total}" -gt 0 ] || { warn "No test ran."; status=1; }
+[ "${skipped}" -eq 0 ] || { warn "${skipped} test(s) skipped: a skipped test proves nothing (browser missing?)."; status=1; }
+if [ "${log_errors:-0}" -gt 0 ]; then
+    warn "${log_errors} ERROR/CRITICAL line(s) in Odoo's log (${TEST_LOG}):"
+    grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "${TEST_LOG}" | head -n 20 >&2
+    status=1
+fi
+echo "${passed} passed, $(( failed + errors )) failed, ${skipped} skipped"
+exit "${status}"

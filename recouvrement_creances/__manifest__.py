@@ -8,14 +8,32 @@
     "depends": ["account", "mail", "portal"],
     "data": [
         "security/recouvrement_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "data/recouvrement_policy_data.xml",
+        "data/ir_cron_data.xml",
+        "data/ir_actions_server_data.xml",
+        "views/recouvrement_wizard_views.xml",
+        "views/recouvrement_policy_views.xml",
+        "views/recouvrement_run_views.xml",
+        "views/recouvrement_action_views.xml",
+        "views/recouvrement_promise_views.xml",
+        "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/recouvrement_debtor_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
     ],
+    "post_init_hook": "_post_init_hook",
     "assets": {
+        "web.assets_backend": [
+            "recouvrement_creances/static/src/**/*",
+        ],
         "web.assets_tests": [
             "recouvrement_creances/static/tests/tours/*.js",
         ],

@@ -59,6 +59,7 @@ DEMO_INVOICES = [
     ("colin_1", "particulier_colin", -10, 1390.00, "Cuisine équipée — solde", "open"),
 ]
 PAYMENT_TERM_DAYS = 30
+DEMO_RUN_DAYS_AGO = (45, 21, 7)
 USD_RATE = 1.08
 
 
@@ -95,6 +96,8 @@ class AccountChartTemplate(models.AbstractModel):
         )
         for key, _partner, due, _amount, _label, situation in DEMO_INVOICES:
             self._recouvrement_demo_apply_situation(by_key[key], situation, today + timedelta(days=due))
+        self._recouvrement_demo_partners(moves.partner_id)
+        self._recouvrement_demo_history(today)
 
     @api.model
     def _recouvrement_demo_usd(self, company):
@@ -169,6 +172,62 @@ class AccountChartTemplate(models.AbstractModel):
                 )
             )
             refund.action_post()
+
+    def _recouvrement_demo_partners(self, partners):
+        """French customers read French; the admin is their collector."""
+        if self.env["res.lang"]._lang_get("fr_FR"):
+            partners.filtered(lambda p: p.country_id.code == "FR").child_ids.lang = "fr_FR"
+            partners.filtered(lambda p: p.country_id.code == "FR").lang = "fr_FR"
+        admin = self.env.ref("base.user_admin")
+        partners.with_company(self.env.company).collection_user_id = admin
+
+    def _recouvrement_demo_history(self, today):
+        """Three past runs and today's: emails sent, calls logged, one promise, proposals left to review."""
+        admin = self.env.ref("base.user_admin")
+        Run = self.env["recouvrement.run"].with_user(admin).with_context(mail_notify_force_send=False)
+        for days_ago in DEMO_RUN_DAYS_AGO:
+            run = Run.create({"date": today - timedelta(days=days_ago)})
+            run.action_propose()
+            to_validate = run.action_ids.filtered(lambda a: a.state == "proposed" and a.needs_validation)
+            to_validate._cancel("Reporté : le client a demandé un délai au téléphone.")
+            run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed"))
+            run.action_ids.filtered("done_date").write({"done_date": fields.Datetime.to_datetime(run.date)})
+            self._recouvrement_demo_calls(run.action_ids.filtered(lambda a: a.channel == "phone"), today)
+        run = Run.create({"date": today})
+        run.action_propose()
+        run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed" and not a.needs_validation))
+        self._recouvrement_demo_mark_mails_sent()
+
+    def _recouvrement_demo_calls(self, calls, today):
+        outcomes = ["reached", "promise", "no_answer"]
+        for index, call in enumerate(calls.filtered(lambda a: a.state == "pending")):
+            outcome = outcomes[index % len(outcomes)]
+            wizard = (
+                self.env["recouvrement.call.wizard"]
+                .with_user(self.env.ref("base.user_admin"))
+                .create(
+                    {
+                        "action_id": call.id,
+                        "outcome": outcome,
+                        "promise_date": today + timedelta(days=10),
+                        "promise_amount": call.amount_total,
+                        "note": {
+                            "reached": (
+                                "Le comptable confirme la réception des factures ; paiement en cours de validation."
+                            ),
+                            "promise": "Virement annoncé pour la semaine prochaine.",
+                            "no_answer": "Messagerie : message laissé.",
+                        }[outcome],
+                    }
+                )
+            )
+            wizard.action_confirm()
+
+    def _recouvrement_demo_mark_mails_sent(self):
+        """The demo has no mail server: its reminders are shown as delivered."""
+        messages = self.env["recouvrement.action"].search([("mail_message_id", "!=", False)]).mail_message_id
+        self.env["mail.mail"].sudo().search([("mail_message_id", "in", messages.ids)]).write({"state": "sent"})
+        messages.notification_ids.sudo().write({"notification_status": "sent"})
 
     def _recouvrement_demo_pay(self, invoice, amount, date):
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(

@@ -1,8 +1,81 @@
-from odoo.tests import HttpCase, tagged
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
-class TestMenuTour(HttpCase):
+class TestTours(HttpCase):
+    """The main screens, driven in Chromium by French-speaking users."""
+
+    def _overdue_invoice(self, partner, days):
+        due = fields.Date.today() - timedelta(days=days)
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": due,
+                "invoice_date_due": due,
+                "invoice_line_ids": [Command.create({"name": "Maintenance", "quantity": 1, "price_unit": 900.0})],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _debtor(self, name, **vals):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"{name.replace(' ', '').lower()}@example.com",
+                "street": "1 rue Centrale",
+                "zip": "69002",
+                "city": "Lyon",
+                "lang": "fr_FR",
+                **vals,
+            }
+        )
+
     def test_overdue_invoices_menu_in_french(self):
-        """In Chromium, the admin (working in French) opens the collection menu and sees overdue invoices."""
+        """The admin (working in French) opens the collection menu and sees overdue invoices."""
         self.start_tour("/odoo", "recouvrement_menu_tour", login="admin")
+
+    def test_manager_reviews_excludes_and_executes(self):
+        debtor_a, debtor_b = self._debtor("Tour Debtor A"), self._debtor("Tour Debtor B")
+        self._overdue_invoice(debtor_a, 20)
+        self._overdue_invoice(debtor_b, 20)
+        self.start_tour("/odoo", "recouvrement_run_tour", login="admin")
+        run = self.env["recouvrement.run"].search([], order="id desc", limit=1)
+        actions = run.action_ids.filtered(lambda a: a.partner_id in debtor_a | debtor_b)
+        self.assertRecordValues(
+            actions.sorted(lambda a: a.partner_id.name),
+            [
+                {"partner_id": debtor_a.id, "state": "pending", "exclusion_reason": False},
+                {
+                    "partner_id": debtor_b.id,
+                    "state": "cancelled",
+                    "exclusion_reason": "Règlement annoncé par le client",
+                },
+            ],
+        )
+        self.assertTrue(actions[0].mail_message_id)
+
+    def test_collector_logs_a_promise(self):
+        collector = new_test_user(
+            self.env,
+            "collector_tour",
+            groups="recouvrement_creances.group_recouvrement_agent",
+            lang="fr_FR",
+            tz="Europe/Paris",
+        )
+        debtor = self._debtor("Tour Caller")
+        debtor.collection_user_id = collector
+        invoice = self._overdue_invoice(debtor, 31)
+        run = self.env["recouvrement.run"].create({"partner_ids": [Command.set(debtor.ids)]})
+        run.action_propose_and_execute()
+        call = run.action_ids.filtered(lambda a: a.channel == "phone")
+        self.assertEqual(call.activity_ids.user_id, collector)
+        self.start_tour("/odoo", "recouvrement_call_tour", login="collector_tour")
+        self.assertRecordValues(call, [{"state": "done", "call_outcome": "promise"}])
+        self.assertRecordValues(call.promise_id, [{"amount": 450.0, "date": fields.Date.to_date("2099-01-15")}])
+        self.assertEqual(call.promise_id.move_ids, invoice)

@@ -1,0 +1,381 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .recouvrement_level import CHANNELS
+
+# Once executed, an action is evidence: only these fields may still change.
+EDITABLE_AFTER_EXECUTION = {"note", "registered_number", "registered_ack_date"}
+# Fields the system fills while or after executing.
+SYSTEM_FIELDS = {"state", "done_date", "done_user_id", "mail_message_id", "call_outcome", "promise_id", "error"}
+STATE_TRANSITIONS = {
+    "proposed": {"pending", "done", "failed", "cancelled"},
+    "pending": {"done", "failed"},
+    "done": {"failed"},  # an email that bounces after delivery
+    "failed": {"done"},  # an email resent successfully
+    "cancelled": set(),
+}
+CALL_OUTCOMES = [
+    ("reached", "Reached"),
+    ("no_answer", "No Answer"),
+    ("promise", "Promise to Pay"),
+    ("dispute", "Dispute"),
+    ("wrong_number", "Wrong Number"),
+]
+
+
+class RecouvrementAction(models.Model):
+    _name = "recouvrement.action"
+    _description = "Collection Action"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    run_id = fields.Many2one("recouvrement.run", readonly=True, index=True, ondelete="restrict")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Debtor", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    level_id = fields.Many2one("recouvrement.level", required=True, readonly=True, ondelete="restrict")
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True)
+    needs_validation = fields.Boolean(related="level_id.needs_validation")
+    channel = fields.Selection([*CHANNELS, ("escalation", "Escalation")], required=True, readonly=True)
+    date = fields.Date(required=True, readonly=True, index=True)
+    state = fields.Selection(
+        [
+            ("proposed", "Proposed"),
+            ("pending", "In Progress"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="proposed",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+    line_ids = fields.One2many("recouvrement.action.line", "action_id", string="Invoices", readonly=True)
+    amount_due = fields.Monetary(string="Invoiced Due", compute="_compute_amounts", store=True)
+    amount_credit = fields.Monetary(string="Credits", compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(string="Net Due", compute="_compute_amounts", store=True)
+    invoice_count = fields.Integer(string="Number of Invoices", compute="_compute_amounts", store=True)
+    email_fallback = fields.Boolean(
+        string="Letter instead of Email", readonly=True, help="Nobody has an email address: a letter is sent."
+    )
+    recipient_id = fields.Many2one("res.partner", readonly=True)
+    mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, index="btree_not_null")
+    mail_status = fields.Selection(
+        [("queued", "Queued"), ("sent", "Sent"), ("bounced", "Bounced"), ("failed", "Failed")],
+        compute="_compute_mail_status",
+    )
+    done_date = fields.Datetime(string="Executed on", readonly=True)
+    done_user_id = fields.Many2one("res.users", string="Executed by", readonly=True)
+    call_outcome = fields.Selection(CALL_OUTCOMES, readonly=True)
+    promise_id = fields.Many2one("recouvrement.promise", readonly=True)
+    registered_number = fields.Char(string="Registered Letter Number")
+    registered_ack_date = fields.Date(string="Acknowledgement of Receipt")
+    exclusion_reason = fields.Char(readonly=True)
+    error = fields.Text(readonly=True)
+    note = fields.Html()
+
+    @api.depends("partner_id", "level_id", "channel")
+    def _compute_name(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for action in self:
+            action.name = f"{action.partner_id.name} – {action.level_id.name} – {channels.get(action.channel, '')}"
+
+    @api.depends("line_ids.amount_residual", "line_ids.excluded")
+    def _compute_amounts(self):
+        for action in self:
+            lines = action.line_ids.filtered(lambda line: not line.excluded)
+            debts = lines.filtered(lambda line: line.amount_residual > 0)
+            action.amount_due = sum(debts.mapped("amount_residual"))
+            action.amount_credit = sum((lines - debts).mapped("amount_residual"))
+            action.amount_total = action.amount_due + action.amount_credit
+            action.invoice_count = len(debts)
+
+    @api.depends("mail_message_id.notification_ids.notification_status")
+    def _compute_mail_status(self):
+        for action in self:
+            action.mail_status = action._mail_status_from_notifications()
+
+    def _mail_status_from_notifications(self):
+        statuses = set(
+            self.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "email").mapped(
+                "notification_status"
+            )
+        )
+        if not self.mail_message_id:
+            return False
+        if "bounce" in statuses:
+            return "bounced"
+        if statuses & {"exception", "canceled"}:
+            return "failed"
+        if statuses and statuses <= {"sent", "pending"}:
+            return "sent"
+        return "queued"
+
+    # ------------------------------------------------------------------
+    # Evidence: immutability
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        executed = self.filtered(lambda action: action.state != "proposed")
+        frozen = vals.keys() - EDITABLE_AFTER_EXECUTION - SYSTEM_FIELDS - self._mail_thread_fields()
+        if executed and frozen:
+            raise UserError(
+                self.env._(
+                    "An executed collection action is evidence: only its note and its registered-letter details "
+                    "can still change (refused: %(fields)s).",
+                    fields=", ".join(sorted(frozen)),
+                )
+            )
+        if "state" in vals:
+            for action in self:
+                if vals["state"] != action.state and vals["state"] not in STATE_TRANSITIONS[action.state]:
+                    raise UserError(
+                        self.env._(
+                            "A collection action cannot go from “%(old)s” to “%(new)s”.",
+                            old=action.state,
+                            new=vals["state"],
+                        )
+                    )
+        return super().write(vals)
+
+    def _mail_thread_fields(self):
+        return {name for name in self._fields if name.startswith(("message_", "activity_", "website_message"))}
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Collection actions are evidence and cannot be deleted: cancel them instead."))
+
+    # ------------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------------
+
+    def _filter_executable(self):
+        """The actions the current user may execute: validation levels are for managers."""
+        if self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
+            return self
+        return self.filtered(lambda action: not action.level_id.needs_validation)
+
+    def _check_executable(self):
+        if self.filtered(lambda action: action.state != "proposed"):
+            raise UserError(self.env._("Only proposed collection actions can be executed."))
+        if self - self._filter_executable():
+            raise AccessError(
+                self.env._("Only a collection manager may execute actions of levels that need validation.")
+            )
+        postal = self.filtered(lambda action: action.channel in ("letter", "registered_letter"))
+        missing = postal.partner_id.filtered(lambda partner: not (partner.street and partner.zip and partner.city))
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These customers have no complete postal address (street, zip, city) for a letter: %(names)s.",
+                    names=", ".join(missing.mapped("display_name")),
+                )
+            )
+
+    def action_execute(self):
+        """Execute the selected proposed actions (review screen)."""
+        for run, actions in self.filtered(lambda a: a.state == "proposed").grouped("run_id").items():
+            if run:
+                run._execute_actions(actions)
+            else:
+                actions._check_executable()
+                actions._execute()
+        return True
+
+    def action_cancel(self):
+        """Open the wizard that cancels the selected proposed actions, with a reason."""
+        return (
+            self.env["recouvrement.exclude.wizard"]
+            .with_context(default_action_ids=self.filtered(lambda a: a.state == "proposed").ids)
+            ._get_records_action(name=self.env._("Exclude from the Run"), target="new")
+        )
+
+    def _cancel(self, reason):
+        if self.filtered(lambda action: action.state != "proposed"):
+            raise UserError(self.env._("Only proposed collection actions can be cancelled."))
+        if not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
+            raise AccessError(self.env._("Only a collection manager may cancel a proposed action."))
+        self.write({"state": "cancelled", "exclusion_reason": reason})
+        self._message_log_batch(
+            bodies={action.id: self.env._("Excluded from the run: %(reason)s", reason=reason) for action in self}
+        )
+        self.run_id._update_state()
+
+    # ------------------------------------------------------------------
+    # Execution
+    # ------------------------------------------------------------------
+
+    def _execute(self):
+        """Execute proposed actions, grouped by channel, then log them and move the invoices' levels."""
+        now = fields.Datetime.now()
+        for channel, actions in self.grouped("channel").items():
+            getattr(actions, f"_execute_{channel}")()
+        self.filtered(lambda a: a.state == "proposed").write({"state": "done"})
+        self.write({"done_date": now, "done_user_id": self.env.uid})
+        self._log_in_chatters()
+        self._advance_invoice_levels()
+
+    def _execute_email(self):
+        for action in self:
+            template = action.level_id.mail_template_id
+            recipient = action.recipient_id
+            rendered = {
+                field: template._render_field(field, action.ids, compute_lang=True)[action.id]
+                for field in ("subject", "body_html")
+            }
+            message = action.partner_id.with_context(mail_notify_force_send=False).message_post(
+                body=rendered["body_html"],
+                subject=rendered["subject"],
+                partner_ids=recipient.ids,
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+                email_from=template._render_field("email_from", action.ids)[action.id] or None,
+            )
+            action.write({"state": "pending", "mail_message_id": message.id})
+
+    def _execute_phone(self):
+        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_call")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": action.id,
+                    "activity_type_id": (action.level_id.activity_type_id or activity_type).id,
+                    "user_id": action._responsible_user().id,
+                    "date_deadline": action.date,
+                    "summary": self.env._("Call %(partner)s", partner=action.partner_id.name),
+                    "note": action._call_note(),
+                }
+                for action in self
+            ]
+        )
+        self.write({"state": "pending"})
+
+    def _execute_letter(self):
+        self._schedule_letter_activity()
+
+    def _execute_registered_letter(self):
+        self._schedule_letter_activity()
+
+    def _execute_escalation(self):
+        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_escalation")
+        for action in self:
+            action.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=action._responsible_user().id,
+                date_deadline=action.date,
+                summary=self.env._("Escalate the file of %(partner)s", partner=action.partner_id.name),
+            )
+
+    def _schedule_letter_activity(self):
+        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_letter")
+        for action in self:
+            action.activity_schedule(
+                activity_type_id=(action.level_id.activity_type_id or activity_type).id,
+                user_id=action._responsible_user().id,
+                date_deadline=action.date,
+                summary=self.env._("Send the letter to %(partner)s", partner=action.partner_id.name),
+            )
+
+    def _responsible_user(self):
+        """The debtor's collector, else the level's responsible, else its salesperson, else the user running
+        the action (or, for the daily cron, the first collection manager of the company)."""
+        self.ensure_one()
+        partner = self.partner_id.with_company(self.company_id)
+        user = partner.collection_user_id or self.level_id.activity_user_id or partner.user_id
+        if user:
+            return user
+        if not self.env.user._is_superuser() and not self.env.user.share:
+            return self.env.user
+        return (
+            self.env.ref("recouvrement_creances.group_recouvrement_manager").user_ids.filtered(
+                lambda u: self.company_id in u.company_ids and not u.share and not u._is_superuser()
+            )[:1]
+            or self.env.user
+        )
+
+    def _call_note(self):
+        self.ensure_one()
+        phones = ", ".join(filter(None, {self.partner_id.phone, self.partner_id._collection_recipient().phone}))
+        return Markup("<p>%s</p>") % self.env._(
+            "Phone: %(phones)s. Net due: %(amount)s.",
+            phones=phones or self.env._("none"),
+            amount=self.currency_id.format(self.amount_total),
+        )
+
+    def _log_in_chatters(self):
+        """Post each action in the chatter of its debtor (emails are already there) and of its invoices."""
+        partner_bodies, move_bodies = {}, {}
+        for action in self:
+            summary = action._chatter_summary()
+            if action.channel != "email":
+                partner_bodies[action.partner_id.id] = partner_bodies.get(action.partner_id.id, Markup()) + summary
+            for line in action.line_ids.filtered(lambda line: not line.excluded):
+                move_bodies[line.move_id.id] = move_bodies.get(line.move_id.id, Markup()) + summary
+        if partner_bodies:
+            self.env["res.partner"].browse(partner_bodies)._message_log_batch(bodies=partner_bodies)
+        if move_bodies:
+            self.env["account.move"].browse(move_bodies)._message_log_batch(bodies=move_bodies)
+
+    def _chatter_summary(self):
+        self.ensure_one()
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        body = self.env._(
+            "Collection: %(level)s by %(channel)s, net due %(amount)s.",
+            level=self.level_id.name,
+            channel=channels[self.channel].lower(),
+            amount=self.currency_id.format(self.amount_total),
+        )
+        if self.email_fallback:
+            body += " " + self.env._("No email address: a letter replaces the email.")
+        return Markup("<p>%s</p>") % body
+
+    def _advance_invoice_levels(self):
+        """Each invoice that triggered the action now has its level, once, whatever the channels."""
+        moves_by_step = {}
+        for line in self.line_ids.filtered(lambda line: line.level_id and not line.excluded):
+            moves_by_step.setdefault((line.level_id, line.action_id.date), set()).add(line.move_id.id)
+        for (level, date), move_ids in moves_by_step.items():
+            self.env["account.move"].browse(move_ids).sudo().write(
+                {"collection_level_id": level.id, "collection_last_action_date": date}
+            )
+
+    def _sync_mail_status(self):
+        """Follow the real outcome of the email: sent, bounced or failed."""
+        for action in self.filtered(lambda a: a.channel == "email" and a.state in ("pending", "done", "failed")):
+            status = action._mail_status_from_notifications()
+            if status == "sent" and action.state != "done":
+                action.write({"state": "done", "error": False})
+            elif status in ("bounced", "failed") and action.state != "failed":
+                action.write(
+                    {
+                        "state": "failed",
+                        "error": dict(action._fields["mail_status"]._description_selection(self.env))[status],
+                    }
+                )
+
+    # ------------------------------------------------------------------
+    # Phone calls
+    # ------------------------------------------------------------------
+
+    def action_log_call(self):
+        self.ensure_one()
+        if self.channel != "phone" or self.state != "pending":
+            raise UserError(self.env._("Only a scheduled phone call can get an outcome."))
+        return (
+            self.env["recouvrement.call.wizard"]
+            .with_context(default_action_id=self.id)
+            ._get_records_action(name=self.env._("Call Outcome"), target="new")
+        )
+
+    def action_open_lines(self):
+        self.ensure_one()
+        return self._get_records_action(name=self.name)

@@ -1,0 +1,87 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CHANNELS = [
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("registered_letter", "Registered Letter"),
+    ("phone", "Phone Call"),
+]
+
+
+class RecouvrementLevel(models.Model):
+    _name = "recouvrement.level"
+    _description = "Collection Level"
+    _order = "policy_id, sequence, offset_days, id"
+    _check_company_auto = True
+
+    policy_id = fields.Many2one("recouvrement.policy", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="policy_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    offset_days = fields.Integer(
+        string="Days after Due Date",
+        required=True,
+        help="Days after the due date when this level applies; negative before the due date.",
+    )
+    channel_email = fields.Boolean(string="Email")
+    channel_letter = fields.Boolean(string="Letter")
+    channel_registered_letter = fields.Boolean(string="Registered Letter")
+    channel_phone = fields.Boolean(string="Phone Call")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain=[("model", "=", "recouvrement.action")],
+    )
+    activity_type_id = fields.Many2one("mail.activity.type")
+    activity_user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        help="Who gets the phone call or letter activity when the debtor has no collector of its own.",
+    )
+    needs_validation = fields.Boolean(
+        help="Actions of this level stay proposed until a manager executes them; the daily run does not.",
+    )
+    credit_hold = fields.Boolean(
+        string="Credit Hold from this Level",
+        help="A debtor that reached this level is put on credit hold.",
+    )
+    escalation = fields.Selection(
+        [("none", "None"), ("legal", "Legal Case"), ("agency", "Collection Agency")],
+        default="none",
+        required=True,
+    )
+    description = fields.Text(translate=True, help="What this step is for, shown to the collectors.")
+
+    @api.constrains("sequence", "offset_days", "policy_id")
+    def _check_offsets(self):
+        self.policy_id._check_level_offsets()
+
+    @api.constrains("channel_email", "channel_letter", "channel_registered_letter", "channel_phone", "escalation")
+    def _check_channels(self):
+        for level in self:
+            if not level._get_channels():
+                raise ValidationError(
+                    self.env._("The level “%(level)s” needs at least one channel or an escalation.", level=level.name)
+                )
+
+    @api.constrains("channel_email", "mail_template_id")
+    def _check_mail_template(self):
+        for level in self:
+            if level.channel_email and not level.mail_template_id:
+                raise ValidationError(
+                    self.env._("The level “%(level)s” sends an email: choose its email template.", level=level.name)
+                )
+
+    def _get_channels(self):
+        """The channel codes of this level, in the order of CHANNELS, then the escalation if any."""
+        self.ensure_one()
+        channels = [code for code, _label in CHANNELS if self[f"channel_{code}"]]
+        return [*channels, "escalation"] if self.escalation != "none" else channels
+
+    @api.depends("policy_id", "name", "offset_days")
+    def _compute_display_name(self):
+        for level in self:
+            level.display_name = self.env._(
+                "%(name)s (%(offset)+d d)", name=level.name or "", offset=level.offset_days or 0
+            )

@@ -1,0 +1,115 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+
+class RecouvrementPromise(models.Model):
+    _name = "recouvrement.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    partner_id = fields.Many2one("res.partner", string="Debtor", required=True, index=True, check_company=True)
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
+    move_ids = fields.Many2many(
+        "account.move",
+        "recouvrement_promise_move_rel",
+        "promise_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    amount = fields.Monetary(required=True, tracking=True)
+    date = fields.Date(string="Promised Date", required=True, tracking=True)
+    residual_at_promise = fields.Monetary(
+        string="Due when Promised", readonly=True, help="Residual amount of the invoices when the promise was made."
+    )
+    amount_paid = fields.Monetary(string="Paid since", compute="_compute_state")
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        compute="_compute_state",
+        search="_search_state",
+    )
+    is_cancelled = fields.Boolean(string="Cancelled", readonly=True, tracking=True)
+    action_id = fields.Many2one("recouvrement.action", string="From Action", readonly=True)
+    user_id = fields.Many2one("res.users", string="Recorded by", default=lambda self: self.env.user, readonly=True)
+    note = fields.Text()
+
+    @api.depends("partner_id", "amount", "date")
+    def _compute_name(self):
+        for promise in self:
+            promise.name = self.env._(
+                "%(amount)s by %(date)s",
+                amount=promise.currency_id.format(promise.amount),
+                date=format_date(self.env, promise.date),
+            )
+
+    @api.depends("move_ids.amount_residual", "amount", "date", "is_cancelled", "residual_at_promise")
+    @api.depends_context("date")
+    def _compute_state(self):
+        today = self.env.context.get("date") or fields.Date.context_today(self)
+        for promise in self:
+            residual = sum(promise.move_ids.mapped("amount_residual"))
+            promise.amount_paid = max(promise.residual_at_promise - residual, 0)
+            if promise.is_cancelled:
+                promise.state = "cancelled"
+            elif promise.currency_id.compare_amounts(promise.amount_paid, promise.amount) >= 0 or (
+                promise.move_ids and promise.currency_id.is_zero(residual)
+            ):
+                promise.state = "kept"
+            elif promise.date and promise.date < today:
+                promise.state = "broken"
+            else:
+                promise.state = "open"
+
+    def _search_state(self, operator, value):
+        if operator not in ("in", "="):
+            return NotImplemented
+        values = {value} if isinstance(value, str) else set(value)
+        matching = self.search([("is_cancelled", "=", False)]).filtered(lambda promise: promise.state in values)
+        domain = [("id", "in", matching.ids)]
+        return ["|", ("is_cancelled", "=", True), *domain] if "cancelled" in values else domain
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if vals.get("amount", 0) <= 0:
+                raise UserError(self.env._("A promise to pay needs an amount greater than zero."))
+            if vals.get("date") and fields.Date.to_date(vals["date"]) < today:
+                raise UserError(
+                    self.env._("A promise to pay cannot be dated in the past (%(date)s).", date=vals["date"])
+                )
+        promises = super().create(vals_list)
+        for promise in promises:
+            promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual"))
+        promises._log_on_invoices()
+        return promises
+
+    def write(self, vals):
+        if "amount" in vals and vals["amount"] <= 0:
+            raise UserError(self.env._("A promise to pay needs an amount greater than zero."))
+        return super().write(vals)
+
+    def _log_on_invoices(self):
+        bodies = {}
+        for promise in self:
+            for move in promise.move_ids:
+                bodies[move.id] = self.env._(
+                    "Promise to pay %(amount)s by %(date)s recorded.",
+                    amount=promise.currency_id.format(promise.amount),
+                    date=fields.Date.to_string(promise.date),
+                )
+        self.move_ids._message_log_batch(bodies=bodies)
+        self.partner_id._message_log_batch(
+            bodies={promise.partner_id.id: bodies[promise.move_ids[:1].id] for promise in self if promise.move_ids}
+        )
+
+    def action_cancel(self):
+        self.is_cancelled = True

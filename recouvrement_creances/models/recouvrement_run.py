@@ -1,0 +1,316 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from ..tools import days_between, reached_level
+
+DEFAULT_BATCH_SIZE = 100
+
+
+class RecouvrementRun(models.Model):
+    _name = "recouvrement.run"
+    _description = "Collection Run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Customers",
+        readonly=True,
+        help="Limit the run to these customers; empty: every customer of the company.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("proposed", "Proposed"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    is_automatic = fields.Boolean(string="Automatic", readonly=True)
+    action_ids = fields.One2many("recouvrement.action", "run_id", string="Actions", readonly=True)
+    action_count = fields.Integer(compute="_compute_action_counts")
+    proposed_count = fields.Integer(string="To Review", compute="_compute_action_counts")
+    executed_count = fields.Integer(string="Executed", compute="_compute_action_counts")
+
+    @api.depends("date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = self.env._("Collection run of %(date)s", date=format_date(self.env, run.date))
+
+    def _compute_action_counts(self):
+        counts = defaultdict(int)
+        for run, state, count in self.env["recouvrement.action"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        ):
+            counts[run, state] = count
+        for run in self:
+            run.proposed_count = counts[run, "proposed"]
+            run.executed_count = sum(counts[run, state] for state in ("pending", "done", "failed"))
+            run.action_count = run.proposed_count + run.executed_count + counts[run, "cancelled"]
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for run in self:
+            if run.date > today:
+                raise ValidationError(
+                    self.env._("A collection run cannot be dated in the future (%(date)s).", date=run.date)
+                )
+
+    # ------------------------------------------------------------------
+    # Proposal
+    # ------------------------------------------------------------------
+
+    def action_propose(self):
+        for run in self:
+            if run.state != "draft":
+                raise UserError(self.env._("The run “%(run)s” has already been proposed.", run=run.name))
+            actions = self.env["recouvrement.action"].create(run._prepare_action_vals_list())
+            run.state = "proposed" if actions else "done"
+        return True
+
+    def _get_open_item_domain(self):
+        """Open posted receivable lines of the run's company that collection may look at."""
+        self.ensure_one()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("amount_residual_currency", "!=", 0),
+            ("no_followup", "=", False),
+        ]
+        if self.partner_ids:
+            domain.append(("partner_id", "child_of", self.partner_ids.ids))
+        return domain
+
+    def _get_open_items(self):
+        """One dict per open move and currency: move, currency, residual (in that currency), due date."""
+        self.ensure_one()
+        groups = self.env["account.move.line"]._read_group(
+            self._get_open_item_domain(),
+            ["move_id", "currency_id"],
+            ["amount_residual_currency:sum", "date_maturity:min"],
+        )
+        moves = self.env["account.move"].browse([move.id for move, *_rest in groups])
+        moves.fetch(
+            [
+                "move_type",
+                "commercial_partner_id",
+                "collection_dispute",
+                "collection_dispute_until",
+                "collection_level_id",
+                "invoice_date_due",
+                "date",
+            ]
+        )
+        return [
+            {"move": move, "currency": currency, "residual": residual, "due": move.invoice_date_due or due or move.date}
+            for move, currency, residual, due in groups
+        ]
+
+    def _get_blocked_move_ids(self, moves):
+        """Ids of ``moves`` that collection must leave alone on the run date: disputes and open promises."""
+        self.ensure_one()
+        blocked = {move.id for move in moves if move._collection_is_disputed(self.date)}
+        promises = self.env["recouvrement.promise"].search(
+            [("move_ids", "in", moves.ids), ("date", ">=", self.date), ("is_cancelled", "=", False)]
+        )
+        blocked.update(promises.filtered(lambda p: p.state == "open").move_ids.ids)
+        return blocked
+
+    def _get_pending_debtors(self):
+        """(partner, currency) pairs that already have actions awaiting review in another run."""
+        self.ensure_one()
+        return set(
+            self.env["recouvrement.action"]._read_group(
+                [("company_id", "=", self.company_id.id), ("state", "=", "proposed"), ("run_id", "!=", self.id)],
+                ["partner_id", "currency_id"],
+            )
+        )
+
+    def _prepare_action_vals_list(self):
+        """Actions to propose: one per debtor, currency and channel of the level reached."""
+        self.ensure_one()
+        items = self._get_open_items()
+        moves = self.env["account.move"].browse([item["move"].id for item in items])
+        blocked = self._get_blocked_move_ids(moves)
+        pending = self._get_pending_debtors()
+        by_debtor = defaultdict(list)
+        for item in items:
+            by_debtor[item["move"].commercial_partner_id, item["currency"]].append(item)
+        defaults = {kind: self.company_id._recouvrement_default_policy(kind) for kind in ("b2b", "b2c")}
+        vals_list = []
+        for (partner, currency), debtor_items in by_debtor.items():
+            if (partner, currency) in pending or partner._collection_is_blocked(self.date):
+                continue
+            policy = partner.with_company(self.company_id)._collection_policy(defaults)
+            if policy:
+                vals_list += self._prepare_debtor_action_vals(partner, currency, policy, debtor_items, blocked)
+        return vals_list
+
+    def _prepare_debtor_action_vals(self, partner, currency, policy, items, blocked_move_ids):
+        levels = [(level.offset_days, level) for level in policy._sorted_levels()]
+        debts, credits, triggered = [], [], False
+        top_level = self.env["recouvrement.level"]
+        for item in items:
+            if item["residual"] < 0:
+                credits.append(self._prepare_line_vals(item, False))
+                continue
+            if item["move"].id in blocked_move_ids or item["move"].move_type not in ("out_invoice", "out_receipt"):
+                continue
+            days = days_between(item["due"], self.date)
+            current = item["move"].collection_level_id
+            new_level = reached_level(levels, days, current.offset_days if current else None)
+            listed_level = new_level or reached_level(levels, days, None)
+            if new_level or days > 0:
+                debts.append(self._prepare_line_vals(item, new_level))
+                triggered = triggered or bool(new_level)
+                if listed_level and listed_level.offset_days > (top_level.offset_days if top_level else -(10**6)):
+                    top_level = listed_level
+        if not triggered or not self._is_above_minimum(policy, currency, debts + credits):
+            return []
+        return [
+            self._prepare_action_vals(partner, currency, top_level, channel, debts + credits)
+            for channel in self._get_action_channels(partner, top_level)
+        ]
+
+    def _prepare_line_vals(self, item, level):
+        return {
+            "move_id": item["move"].id,
+            "amount_residual": item["residual"],
+            "date_due": item["due"],
+            "days_overdue": days_between(item["due"], self.date),
+            "level_id": level.id if level else False,
+        }
+
+    def _is_above_minimum(self, policy, currency, line_vals):
+        net = sum(vals["amount_residual"] for vals in line_vals)
+        if currency.compare_amounts(net, 0) <= 0:
+            return False
+        net_company = currency._convert(net, self.company_id.currency_id, self.company_id, self.date)
+        return self.company_id.currency_id.compare_amounts(net_company, policy.minimum_amount) >= 0
+
+    def _get_action_channels(self, partner, level):
+        """Channels of ``level`` for this debtor: email falls back to a letter when nobody has an email."""
+        channels = level._get_channels()
+        if "email" in channels and not partner._collection_recipient().email:
+            channels = [("letter" if channel == "email" else channel) for channel in channels]
+        return list(dict.fromkeys(channels))
+
+    def _prepare_action_vals(self, partner, currency, level, channel, line_vals):
+        fallback = channel == "letter" and "email" in level._get_channels()
+        return {
+            "run_id": self.id,
+            "company_id": self.company_id.id,
+            "partner_id": partner.id,
+            "currency_id": currency.id,
+            "level_id": level.id,
+            "channel": channel,
+            "date": self.date,
+            "email_fallback": fallback,
+            "recipient_id": partner._collection_recipient().id,
+            "line_ids": [fields.Command.create(vals) for vals in line_vals],
+        }
+
+    # ------------------------------------------------------------------
+    # Execution
+    # ------------------------------------------------------------------
+
+    def action_execute(self):
+        """Execute the proposed actions of these runs (the review screen's button)."""
+        for run in self:
+            if run.state == "done":
+                raise UserError(self.env._("The run “%(run)s” has already been executed.", run=run.name))
+            if run.state == "draft":
+                raise UserError(self.env._("Propose the run “%(run)s” before executing it.", run=run.name))
+            run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed"))
+        return True
+
+    def action_propose_and_execute(self):
+        """Propose, then execute what the current user may execute."""
+        self.action_propose()
+        for run in self.filtered(lambda r: r.state == "proposed"):
+            run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed")._filter_executable())
+        return True
+
+    def _execute_actions(self, actions, commit=False):
+        """Execute ``actions`` in batches; with ``commit``, each batch is committed (cron)."""
+        self.ensure_one()
+        actions._check_executable()
+        actions = actions.sorted("id")
+        size = self._get_batch_size()
+        for start in range(0, len(actions), size):
+            batch = actions[start : start + size]
+            batch._execute()
+            if commit:
+                self.env["ir.cron"]._commit_progress(len(batch))
+        self._update_state()
+
+    @api.model
+    def _get_batch_size(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("recouvrement_creances.batch_size")
+        return max(int(param or DEFAULT_BATCH_SIZE), 1)
+
+    def _update_state(self):
+        for run in self:
+            if run.state == "proposed" and not run.action_ids.filtered(lambda a: a.state == "proposed"):
+                run.state = "done"
+
+    def action_open_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("recouvrement_creances.action_recouvrement_action")
+        action.update(
+            {
+                "name": self.name,
+                "domain": [("run_id", "=", self.id)],
+                "context": {"search_default_group_partner": 1, "create": False},
+            }
+        )
+        return action
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_run_daily(self):
+        """Daily: per company, propose the actions, execute those that need no validation, and give the
+        managers an activity to review the others. Resumes without duplicates after an interruption."""
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search([("recouvrement_auto_run", "=", True)])
+        for company in companies:
+            run = self.search(
+                [("company_id", "=", company.id), ("date", "=", today), ("is_automatic", "=", True)], limit=1
+            )
+            if not run:
+                run = self.with_company(company).create({"company_id": company.id, "is_automatic": True})
+                run.with_company(company).action_propose()
+                self.env["ir.cron"]._commit_progress(remaining=len(companies))
+            run = run.with_company(company)
+            auto = run.action_ids.filtered(lambda a: a.state == "proposed" and not a.level_id.needs_validation)
+            run._execute_actions(auto, commit=True)
+            run._schedule_review_activity()
+            self.env["ir.cron"]._commit_progress(1)
+
+    def _schedule_review_activity(self):
+        self.ensure_one()
+        if self.state != "proposed" or self.activity_ids:
+            return
+        managers = self.env.ref("recouvrement_creances.group_recouvrement_manager").user_ids.filtered(
+            lambda user: self.company_id in user.company_ids and not user.share
+        )
+        for manager in managers:
+            self.activity_schedule(
+                "recouvrement_creances.mail_activity_review_run",
+                user_id=manager.id,
+                note=self.env._("%(count)s collection actions need your validation.", count=self.proposed_count),
+            )

@@ -1,0 +1,185 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..tools import days_between
+
+# Fields a salesperson may read but only collection users may change.
+COLLECTION_EDITABLE_FIELDS = {
+    "collection_policy_id",
+    "collection_user_id",
+    "collection_contact_id",
+    "collection_block_reason",
+    "collection_block_until",
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    collection_policy_id = fields.Many2one(
+        "recouvrement.policy",
+        company_dependent=True,
+        help="Leave empty to use the company's default policy for businesses or individuals.",
+    )
+    collection_user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        help="Collector in charge of this debtor: gets its phone calls and letters.",
+    )
+    collection_contact_id = fields.Many2one(
+        "res.partner",
+        domain="[('id', 'child_of', commercial_partner_id), ('email', '!=', False)]",
+        help="Who receives the reminders. Default: the invoicing address, else the customer itself.",
+    )
+    collection_block_reason = fields.Char()
+    collection_block_until = fields.Date(
+        string="Blocked Until",
+        help="No follow-up for this customer up to this date (included).",
+    )
+    collection_action_ids = fields.One2many("recouvrement.action", "partner_id", string="Collection Actions")
+    collection_promise_ids = fields.One2many("recouvrement.promise", "partner_id", string="Promises to Pay")
+
+    collection_amount_due = fields.Monetary(
+        string="Total Due", compute="_compute_collection_status", currency_field="collection_currency_id"
+    )
+    collection_amount_overdue = fields.Monetary(
+        string="Total Overdue", compute="_compute_collection_status", currency_field="collection_currency_id"
+    )
+    collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_status")
+    collection_oldest_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)", compute="_compute_collection_status"
+    )
+    collection_level_id = fields.Many2one(
+        "recouvrement.level",
+        compute="_compute_collection_status",
+        search="_search_collection_level_id",
+    )
+    collection_next_level_id = fields.Many2one(
+        "recouvrement.level", string="Next Action", compute="_compute_collection_status"
+    )
+    collection_next_date = fields.Date(string="Next Action Date", compute="_compute_collection_status")
+    collection_credit_hold = fields.Boolean(string="Credit Hold", compute="_compute_collection_status")
+    collection_action_count = fields.Integer(compute="_compute_collection_action_count")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    def _collection_open_invoice_domain(self):
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+
+    @api.depends_context("company", "uid")
+    def _compute_collection_status(self):
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        invoices = self.env["account.move"].sudo().search(self._collection_open_invoice_domain())
+        by_partner = invoices.grouped("commercial_partner_id")
+        for partner in self:
+            moves = by_partner.get(partner.commercial_partner_id, self.env["account.move"])
+            overdue = moves.filtered(lambda m: m.invoice_date_due and m.invoice_date_due < today)
+            levels = moves.collection_level_id
+            top_level = max(levels, key=lambda level: level.offset_days, default=levels)
+            next_steps = [step for step in (move._collection_next_step() for move in moves) if step]
+            next_level, next_date = min(next_steps, key=lambda step: step[1], default=(False, False))
+            partner.collection_currency_id = company.currency_id
+            partner.collection_amount_due = sum(moves.mapped("amount_residual_signed"))
+            partner.collection_amount_overdue = sum(overdue.mapped("amount_residual_signed"))
+            partner.collection_oldest_overdue_days = max(
+                (days_between(m.invoice_date_due, today) for m in overdue), default=0
+            )
+            partner.collection_level_id = top_level
+            partner.collection_next_level_id = next_level
+            partner.collection_next_date = next_date
+            partner.collection_credit_hold = any(levels.mapped("credit_hold"))
+
+    def _search_collection_level_id(self, operator, value):
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            ._search(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("collection_level_id", operator, value),
+                ]
+            )
+        )
+        return [("id", "in", moves.subselect("commercial_partner_id"))]
+
+    def _compute_collection_action_count(self):
+        counts = dict(
+            self.env["recouvrement.action"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.collection_action_count = counts.get(partner.commercial_partner_id, 0)
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if not COLLECTION_EDITABLE_FIELDS & vals.keys() or self.env.su:
+            return super().write(vals)
+        if not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent"):
+            raise AccessError(self.env._("Only collection users may change a customer's collection settings."))
+        if vals.keys() <= COLLECTION_EDITABLE_FIELDS:
+            # Collectors may set the collection settings of customers they can read, nothing else.
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _collection_policy(self, defaults=None):
+        """The policy that applies to this debtor in the current company.
+
+        :param defaults: optional {'b2b': policy, 'b2c': policy} already looked up for the company
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        kind = "b2b" if partner.is_company else "b2c"
+        if partner.collection_policy_id:
+            return partner.collection_policy_id
+        return defaults[kind] if defaults else self.env.company._recouvrement_default_policy(kind)
+
+    def _collection_recipient(self):
+        """Who receives the reminders: the collection contact, else the invoicing address, else the partner."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if partner.collection_contact_id.email:
+            return partner.collection_contact_id
+        invoice_address = partner.child_ids.filtered(lambda c: c.type == "invoice" and c.email)[:1]
+        return invoice_address or partner
+
+    def _collection_is_blocked(self, on_date):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return bool(partner.collection_block_reason) and (
+            not partner.collection_block_until or partner.collection_block_until >= on_date
+        )
+
+    def action_collection_run_now(self):
+        """Propose and execute the due collection actions of these customers now ("Relancer maintenant")."""
+        partners = self.commercial_partner_id
+        run = self.env["recouvrement.run"].create(
+            {"company_id": self.env.company.id, "partner_ids": [fields.Command.set(partners.ids)]}
+        )
+        run.action_propose()
+        run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed")._filter_executable())
+        return run._get_records_action(name=self.env._("Collection Run"))
+
+    def action_open_collection_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("recouvrement_creances.action_recouvrement_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action

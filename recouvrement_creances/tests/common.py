@@ -1,0 +1,127 @@
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.mail.tests.common import MailCommon
+
+DUE = date(2026, 3, 2)
+
+
+class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
+    """A French company with the default collection policies, a manager, an agent and a salesperson."""
+
+    @classmethod
+    @AccountTestInvoicingCommon.setup_country("fr")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.recouvrement_auto_run = True
+        cls.env["res.company"].search([("id", "!=", cls.company.id)]).recouvrement_auto_run = False
+        cls.env.user.group_ids += cls.env.ref("recouvrement_creances.group_recouvrement_manager")
+        cls.policy_b2b = cls.company._recouvrement_default_policy("b2b")
+        cls.policy_b2c = cls.company._recouvrement_default_policy("b2c")
+        cls.levels = {level.offset_days: level for level in cls.policy_b2b.level_ids}
+        cls.manager = new_test_user(
+            cls.env,
+            "coll_manager",
+            groups="recouvrement_creances.group_recouvrement_manager",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+            email="manager@example.com",
+        )
+        cls.agent = new_test_user(
+            cls.env,
+            "coll_agent",
+            groups="recouvrement_creances.group_recouvrement_agent",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            "salesman",
+            groups="base.group_user",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        cls.debtor = cls._debtor("Debtor One")
+
+    @classmethod
+    def _debtor(cls, name, is_company=True, email=True, **vals):
+        slug = name.lower().replace(" ", ".")
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": is_company,
+                "email": f"{slug}@example.com" if email else False,
+                "street": "1 rue de la Paix",
+                "zip": "69001",
+                "city": "Lyon",
+                "country_id": cls.env.ref("base.fr").id,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _invoice(cls, partner, amount, due=DUE, currency=None, move_type="out_invoice"):
+        """A posted invoice (or credit note) without tax, due on ``due``."""
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": due,
+                "invoice_date_due": due,
+                "currency_id": (currency or cls.company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _pay(self, invoice, amount, on_date):
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": amount, "payment_date": on_date}
+        )._create_payments()
+
+    def _run(self, on_date, execute=True, partners=None):
+        with freeze_time(on_date):
+            run = self.env["recouvrement.run"].create(
+                {
+                    "date": on_date,
+                    "company_id": self.company.id,
+                    "partner_ids": [Command.set(partners.ids)] if partners else [],
+                }
+            )
+            run.action_propose()
+            if execute and run.state == "proposed":
+                run.action_execute()
+        return run
+
+    def _cron(self, on_date):
+        """The daily cron as the scheduler runs it (its commits are savepoints of the test)."""
+        with freeze_time(on_date), self.enter_registry_test_mode():
+            self.env.ref("recouvrement_creances.ir_cron_recouvrement_daily").method_direct_trigger()
+
+    def _actions(self, partner=None):
+        return self.env["recouvrement.action"].search(
+            [("partner_id", "=", (partner or self.debtor).id)], order="date, level_id, channel"
+        )
+
+    @staticmethod
+    def _day(offset):
+        return DUE + timedelta(days=offset)
+
+    @contextmanager
+    def _count_queries(self):
+        counter = {"count": 0}
+        start = self.env.cr.sql_log_count
+        yield counter
+        counter["count"] = self.env.cr.sql_log_count - start

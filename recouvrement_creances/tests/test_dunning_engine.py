@@ -1,0 +1,268 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from ..tools import reached_level
+from .common import DUE, RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReachedLevel(RecouvrementCommon):
+    def test_reached_level_plain_function(self):
+        levels = [(-14, "courtesy"), (0, "due"), (14, "first"), (30, "second")]
+        self.assertEqual(reached_level(levels, -20, None), None)
+        self.assertEqual(reached_level(levels, -14, None), "courtesy")
+        self.assertEqual(reached_level(levels, 3, -14), "due")
+        # A late-posted invoice gets only the highest level it has passed.
+        self.assertEqual(reached_level(levels, 45, None), "second")
+        self.assertEqual(reached_level(levels, 45, 30), None)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningEngine(RecouvrementCommon):
+    def test_default_policy_walk(self):
+        """The B2B policy walked day by day by the daily cron on one invoice: which actions, which mails."""
+        invoice = self._invoice(self.debtor, 1000.0)
+        self.debtor.with_company(self.company).collection_user_id = self.agent
+        expected = [
+            (-20, []),
+            (-14, [("Courtesy reminder", "email"), ("Courtesy reminder", "phone")]),
+            (-5, []),
+            (0, [("Due date reminder", "email")]),
+            (14, [("First reminder", "email")]),
+            (20, []),
+            (30, [("Second reminder", "email"), ("Second reminder", "phone")]),
+            (60, [("Third reminder", "email")]),
+            (90, [("Last amicable notice", "email")]),
+            (100, [("Formal notice (mise en demeure)", "registered_letter")]),
+            (115, []),  # the formal notice still awaits a manager: no second proposal, no escalation yet
+        ]
+        seen = self.env["recouvrement.action"]
+        for offset, new_actions in expected:
+            with self.mock_mail_gateway():
+                self._cron(self._day(offset))
+            actions = self._actions() - seen
+            self.assertEqual(
+                [(a.level_id.name, a.channel) for a in actions.sorted(lambda a: (a.channel != "email", a.channel))],
+                new_actions,
+                f"day {offset}",
+            )
+            emails = actions.filtered(lambda a: a.channel == "email")
+            self.assertEqual(len(emails.mail_message_id), len(emails), f"day {offset}: one email per email action")
+            for action in emails:
+                self.assertEqual(action.mail_message_id.partner_ids, self.debtor)
+                self.assertIn(invoice.name, action.mail_message_id.body)
+            seen |= actions
+            if actions.filtered(lambda a: a.channel == "phone"):
+                self.assertEqual(actions.filtered(lambda a: a.channel == "phone").activity_ids.user_id, self.agent)
+        formal = seen.filtered(lambda a: a.channel == "registered_letter")
+        self.assertEqual(formal.state, "proposed", "needs validation: the cron leaves it to a manager")
+        self.assertTrue(formal.run_id.activity_ids, "the managers are asked to review")
+        self.assertEqual(invoice.collection_level_id, self.levels[90])
+
+    def test_mail_queued_then_sent_and_addressed_once_per_debtor(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Compta", "parent_id": self.debtor.id, "type": "invoice", "email": "compta@debtor.example.com"}
+        )
+        first = self._invoice(self.debtor, 400.0)
+        second = self._invoice(self.debtor, 600.0, due=self._day(-10))
+        with self.mock_mail_gateway():
+            run = self._run(self._day(14))
+            action = run.action_ids.filtered(lambda a: a.channel == "email")
+            self.assertEqual(len(action), 1, "one email for the debtor, not one per invoice")
+            self.assertEqual(action.line_ids.move_id, first + second)
+            self.assertEqual(action.state, "pending")
+            self.assertMailMail(contact, "outgoing", mail_message=action.mail_message_id)
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(action.mail_status, "sent")
+        self.assertEqual(action.state, "done")
+        self.assertIn(first.name, self._mails[0]["body"])
+        self.assertIn(second.name, self._mails[0]["body"])
+        self.assertEqual(self._mails[0]["email_to"], ['"Compta" <compta@debtor.example.com>'])
+
+    def test_failed_mail_fails_the_action(self):
+        debtor = self._debtor("Bad Address", email=False)
+        debtor.email = "not an address"
+        self._invoice(debtor, 500.0)
+        with self.mock_mail_gateway():
+            run = self._run(self._day(14))
+            self.env["mail.mail"].sudo().process_email_queue()
+        action = run.action_ids
+        self.assertEqual(action.mail_status, "failed")
+        self.assertEqual(action.state, "failed")
+
+    def test_no_email_falls_back_to_letter(self):
+        debtor = self._debtor("Postal Only", email=False)
+        self._invoice(debtor, 500.0)
+        run = self._run(self._day(14))
+        self.assertRecordValues(run.action_ids, [{"channel": "letter", "email_fallback": True, "state": "done"}])
+        self.assertIn("letter replaces the email", debtor.message_ids[0].body)
+        self.assertTrue(run.action_ids.activity_ids)
+
+    def test_partial_payment_between_levels(self):
+        invoice = self._invoice(self.debtor, 1200.0)
+        self._run(self._day(14))
+        self._pay(invoice, 500.0, self._day(20))
+        run = self._run(self._day(30))
+        action = run.action_ids.filtered(lambda a: a.channel == "email")
+        self.assertRecordValues(
+            action.line_ids, [{"move_id": invoice.id, "amount_residual": 700.0, "days_overdue": 30}]
+        )
+        self.assertIn('<span class="oe_currency_value">700,00</span>', action.mail_message_id.body)
+
+    def test_paid_the_day_before_a_level(self):
+        invoice = self._invoice(self.debtor, 800.0)
+        self._pay(invoice, 800.0, self._day(13))
+        run = self._run(self._day(14))
+        self.assertFalse(run.action_ids)
+        self.assertEqual(run.state, "done")
+
+    def test_credit_note_is_netted(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        refund = self._invoice(self.debtor, 300.0, due=self._day(5), move_type="out_refund")
+        action = self._run(self._day(14)).action_ids.filtered(lambda a: a.channel == "email")
+        self.assertEqual(action.line_ids.move_id, invoice + refund)
+        self.assertRecordValues(action, [{"amount_due": 1000.0, "amount_credit": -300.0, "amount_total": 700.0}])
+
+    def test_dispute_blocks_until_resolved_or_its_end_date(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        invoice.write(
+            {
+                "collection_dispute": True,
+                "collection_dispute_reason": "Goods damaged",
+                "collection_dispute_until": self._day(20),
+            }
+        )
+        self.assertFalse(self._run(self._day(14)).action_ids)
+        self.assertTrue(self._run(self._day(30)).action_ids, "the block ended on day 20")
+
+    def test_promise_kept_and_broken(self):
+        kept_debtor = self._debtor("Keeps Promises")
+        kept = self._invoice(kept_debtor, 500.0)
+        broken = self._invoice(self.debtor, 500.0)
+        with freeze_time(self._day(10)):
+            promises = self.env["recouvrement.promise"].create(
+                [
+                    {"partner_id": p.id, "move_ids": [(6, 0, m.ids)], "amount": 500.0, "date": self._day(20)}
+                    for p, m in ((kept_debtor, kept), (self.debtor, broken))
+                ]
+            )
+        self.assertFalse(self._run(self._day(14)).action_ids, "open promises hold the follow-up")
+        self._pay(kept, 500.0, self._day(18))
+        with freeze_time(self._day(21)):
+            self.assertEqual(promises.with_context(date=self._day(21)).mapped("state"), ["kept", "broken"])
+        run = self._run(self._day(21))
+        self.assertEqual(run.action_ids.partner_id, self.debtor, "dunning resumes after a broken promise")
+
+    def test_one_action_per_currency(self):
+        usd = self.setup_other_currency("USD")
+        self._invoice(self.debtor, 1000.0)
+        self._invoice(self.debtor, 250.0, currency=usd)
+        emails = self._run(self._day(14)).action_ids.filtered(lambda a: a.channel == "email")
+        self.assertEqual(
+            sorted(emails.mapped(lambda a: (a.currency_id.name, a.amount_total))), [("EUR", 1000.0), ("USD", 250.0)]
+        )
+
+    def test_companies_are_isolated(self):
+        other = self.setup_other_company()["company"]
+        self.env.user.company_ids += other
+        other_invoice = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.debtor.id,
+                    "invoice_date": DUE,
+                    "invoice_date_due": DUE,
+                    "invoice_line_ids": [(0, 0, {"name": "x", "quantity": 1, "price_unit": 99.0, "tax_ids": [(5,)]})],
+                }
+            )
+        )
+        other_invoice.action_post()
+        mine = self._invoice(self.debtor, 1000.0)
+        run = self._run(self._day(14))
+        self.assertEqual(run.action_ids.line_ids.move_id, mine)
+        other_run = (
+            self.env["recouvrement.run"].with_company(other).create({"company_id": other.id, "date": self._day(14)})
+        )
+        with freeze_time(self._day(14)):
+            other_run.action_propose()
+        self.assertEqual(other_run.action_ids.line_ids.move_id, other_invoice)
+        self.assertFalse(
+            self.env["recouvrement.action"].with_user(self.agent).search([("id", "in", other_run.action_ids.ids)])
+        )
+
+    def test_run_twice_the_same_day(self):
+        self._invoice(self.debtor, 1000.0)
+        self.assertTrue(self._run(self._day(14)).action_ids)
+        second = self._run(self._day(14))
+        self.assertFalse(second.action_ids)
+
+    def test_bad_input(self):
+        with self.assertRaises(ValidationError):
+            self.policy_b2b.level_ids.filtered(lambda level: level.offset_days == 30).sequence = 1
+        with self.assertRaises(ValidationError):
+            self.env["recouvrement.run"].create({"date": "2999-01-01"})
+        with freeze_time(self._day(14)), self.assertRaises(UserError):
+            self.env["recouvrement.promise"].create(
+                {"partner_id": self.debtor.id, "move_ids": [], "amount": 10.0, "date": self._day(13)}
+            )
+        with freeze_time(self._day(14)), self.assertRaises(UserError):
+            self.env["recouvrement.promise"].create(
+                {"partner_id": self.debtor.id, "move_ids": [], "amount": 0.0, "date": self._day(15)}
+            )
+        self._invoice(self.debtor, 1000.0)
+        run = self._run(self._day(14))
+        with self.assertRaises(UserError):
+            run.action_execute()
+
+    def test_letter_needs_an_address(self):
+        debtor = self._debtor("No Address", street=False)
+        self._invoice(debtor, 1000.0)
+        run = self._run(self._day(100), execute=False)
+        self.assertEqual(run.action_ids.channel, "registered_letter")
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            run.action_execute()
+        self.assertEqual(run.action_ids.state, "proposed", "nothing half-written")
+        self.assertFalse(debtor.invoice_ids.collection_level_id)
+
+    def test_executed_action_is_evidence(self):
+        self._invoice(self.debtor, 1000.0)
+        action = self._run(self._day(14)).action_ids
+        action.note = "<p>Client prévenu</p>"
+        with self.assertRaises(UserError):
+            action.level_id = self.levels[30]
+        with self.assertRaises(UserError):
+            action.line_ids.amount_residual = 1.0
+        with self.assertRaises(UserError):
+            action.unlink()
+        with self.assertRaises(UserError):
+            action.state = "proposed"
+
+    def test_actions_logged_in_chatters(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        actions = self._run(self._day(30)).action_ids
+        self.assertEqual(len(actions), 2)
+        invoice_log = "".join(invoice.message_ids.mapped("body"))
+        self.assertEqual(invoice_log.count("Second reminder"), 2, "one log per action (email and call)")
+        self.assertIn(actions.filtered(lambda a: a.channel == "email").mail_message_id, self.debtor.message_ids)
+        self.assertTrue(any("Second reminder by phone call" in body for body in self.debtor.message_ids.mapped("body")))
+
+    def test_proposal_query_count_does_not_grow_with_debtors(self):
+        def propose(count, offset):
+            for index in range(count):
+                self._invoice(self._debtor(f"Bulk {offset} {index}"), 100.0 + index)
+            run = self.env["recouvrement.run"].create({"date": self._day(14), "company_id": self.company.id})
+            with freeze_time(self._day(14)):
+                self.env.invalidate_all()
+                with self._count_queries() as queries:
+                    run.action_propose()
+            run.action_ids.filtered(lambda a: a.state == "proposed")._cancel("test")
+            return len(run.action_ids), queries["count"]
+
+        actions_5, queries_5 = propose(5, "a")
+        actions_50, queries_50 = propose(45, "b")
+        self.assertEqual((actions_5, actions_50), (5, 50))
+        self.assertLessEqual(queries_50 - queries_5, 5, (queries_5, queries_50))

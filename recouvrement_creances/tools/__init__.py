@@ -1,0 +1,1 @@
+from .levels import reached_level, days_between

@@ -1,0 +1,34 @@
+"""Plain calculations of the dunning engine: which level an invoice has reached on a date.
+
+Kept free of the ORM so that they can be tested directly and reused by the models.
+
+>>> reached_level([(-14, 'courtesy'), (0, 'due'), (14, 'first')], days_overdue=20, current_offset=None)
+'first'
+>>> reached_level([(-14, 'courtesy'), (0, 'due'), (14, 'first')], days_overdue=20, current_offset=14) is None
+True
+>>> reached_level([(-14, 'courtesy'), (0, 'due')], days_overdue=-20, current_offset=None) is None
+True
+"""
+
+
+def days_between(due_date, on_date):
+    """Days from ``due_date`` to ``on_date``: positive when overdue, negative before the due date."""
+    return (on_date - due_date).days
+
+
+def reached_level(levels, days_overdue, current_offset):
+    """The level an invoice should get now, or None.
+
+    :param levels: iterable of ``(offset_days, level)``, any order
+    :param days_overdue: days since the due date (negative before it)
+    :param current_offset: offset of the level the invoice already had, or None
+    :return: the highest level whose offset is passed, when it is above the current one. Levels
+        skipped by a late-posted invoice are not returned one by one: only the highest is.
+    """
+    passed = [(offset, level) for offset, level in levels if offset <= days_overdue]
+    if not passed:
+        return None
+    offset, level = max(passed, key=lambda pair: pair[0])
+    if current_offset is not None and offset <= current_offset:
+        return None
+    return level

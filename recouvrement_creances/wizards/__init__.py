@@ -1,0 +1,3 @@
+from . import recouvrement_block_wizard
+from . import recouvrement_call_wizard
+from . import recouvrement_exclude_wizard

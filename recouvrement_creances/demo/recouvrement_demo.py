@@ -183,6 +183,10 @@ class AccountChartTemplate(models.AbstractModel):
 
     def _recouvrement_demo_history(self, today):
         """Three past runs and today's: emails sent, calls logged, one promise, proposals left to review."""
+        if self.env["res.lang"]._lang_get("fr_FR"):
+            # Module terms are loaded after the demo data: load them now so that the demo reminders are French.
+            self.env["ir.module.module"]._load_module_terms(["recouvrement_creances"], ["fr_FR"])
+            self.env.invalidate_all()
         admin = self.env.ref("base.user_admin")
         Run = self.env["recouvrement.run"].with_user(admin).with_context(mail_notify_force_send=False)
         for days_ago in DEMO_RUN_DAYS_AGO:

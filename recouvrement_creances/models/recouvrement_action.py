@@ -268,21 +268,27 @@ class RecouvrementAction(models.Model):
     def _execute_escalation(self):
         activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_escalation")
         for action in self:
+            user = action._responsible_user()
             action.activity_schedule(
                 activity_type_id=activity_type.id,
-                user_id=action._responsible_user().id,
+                user_id=user.id,
                 date_deadline=action.date,
-                summary=self.env._("Escalate the file of %(partner)s", partner=action.partner_id.name),
+                summary=action.with_context(lang=user.lang).env._(
+                    "Escalate the file of %(partner)s", partner=action.partner_id.name
+                ),
             )
 
     def _schedule_letter_activity(self):
         activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_letter")
         for action in self:
+            user = action._responsible_user()
             action.activity_schedule(
                 activity_type_id=(action.level_id.activity_type_id or activity_type).id,
-                user_id=action._responsible_user().id,
+                user_id=user.id,
                 date_deadline=action.date,
-                summary=self.env._("Send the letter to %(partner)s", partner=action.partner_id.name),
+                summary=action.with_context(lang=user.lang).env._(
+                    "Send the letter to %(partner)s", partner=action.partner_id.name
+                ),
             )
 
     def _responsible_user(self):
@@ -315,7 +321,7 @@ class RecouvrementAction(models.Model):
         """Post each action in the chatter of its debtor (emails are already there) and of its invoices."""
         partner_bodies, move_bodies = {}, {}
         for action in self:
-            summary = action._chatter_summary()
+            summary = action.with_context(lang=action._log_lang())._chatter_summary()
             if action.channel != "email":
                 partner_bodies[action.partner_id.id] = partner_bodies.get(action.partner_id.id, Markup()) + summary
             for line in action.line_ids.filtered(lambda line: not line.excluded):
@@ -324,6 +330,12 @@ class RecouvrementAction(models.Model):
             self.env["res.partner"].browse(partner_bodies)._message_log_batch(bodies=partner_bodies)
         if move_bodies:
             self.env["account.move"].browse(move_bodies)._message_log_batch(bodies=move_bodies)
+
+    def _log_lang(self):
+        """Internal logs speak the language of the user running the action, or the company's for the cron."""
+        self.ensure_one()
+        user = self.env.user
+        return (user.lang if not user._is_superuser() else None) or self.company_id.partner_id.lang or user.lang
 
     def _chatter_summary(self):
         self.ensure_one()

@@ -16,7 +16,7 @@ class RecouvrementRun(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")
     date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
@@ -40,7 +40,8 @@ class RecouvrementRun(models.Model):
     proposed_count = fields.Integer(string="To Review", compute="_compute_action_counts")
     executed_count = fields.Integer(string="Executed", compute="_compute_action_counts")
 
-    @api.depends("date", "company_id")
+    @api.depends("date")
+    @api.depends_context("lang")
     def _compute_name(self):
         for run in self:
             run.name = self.env._("Collection run of %(date)s", date=format_date(self.env, run.date))

@@ -260,35 +260,30 @@ class RecouvrementAction(models.Model):
         self.write({"state": "pending"})
 
     def _execute_letter(self):
-        self._schedule_letter_activity()
+        self._schedule_activity(
+            "recouvrement_creances.mail_activity_collection_letter",
+            lambda action: action.env._("Send the letter to %(partner)s", partner=action.partner_id.name),
+        )
 
     def _execute_registered_letter(self):
-        self._schedule_letter_activity()
+        self._execute_letter()
 
     def _execute_escalation(self):
-        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_escalation")
-        for action in self:
-            user = action._responsible_user()
-            action.activity_schedule(
-                activity_type_id=activity_type.id,
-                user_id=user.id,
-                date_deadline=action.date,
-                summary=action.with_context(lang=user.lang).env._(
-                    "Escalate the file of %(partner)s", partner=action.partner_id.name
-                ),
-            )
+        self._schedule_activity(
+            "recouvrement_creances.mail_activity_collection_escalation",
+            lambda action: action.env._("Escalate the file of %(partner)s", partner=action.partner_id.name),
+        )
 
-    def _schedule_letter_activity(self):
-        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_letter")
+    def _schedule_activity(self, default_type_xmlid, summary):
+        """One activity per action for its responsible, summarised in the responsible's language."""
+        default_type = self.env.ref(default_type_xmlid)
         for action in self:
             user = action._responsible_user()
             action.activity_schedule(
-                activity_type_id=(action.level_id.activity_type_id or activity_type).id,
+                activity_type_id=(action.level_id.activity_type_id or default_type).id,
                 user_id=user.id,
                 date_deadline=action.date,
-                summary=action.with_context(lang=user.lang).env._(
-                    "Send the letter to %(partner)s", partner=action.partner_id.name
-                ),
+                summary=summary(action.with_context(lang=user.lang)),
             )
 
     def _responsible_user(self):

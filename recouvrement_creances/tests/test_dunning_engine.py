@@ -266,3 +266,53 @@ class TestDunningEngine(RecouvrementCommon):
         actions_50, queries_50 = propose(45, "b")
         self.assertEqual((actions_5, actions_50), (5, 50))
         self.assertLessEqual(queries_50 - queries_5, 5, (queries_5, queries_50))
+
+
+@tagged("post_install", "-at_install")
+class TestReminderEmails(RecouvrementCommon):
+    def test_language_of_the_debtor(self):
+        french = self._debtor("Client Français", lang="fr_FR")
+        english = self._debtor("English Customer", lang="en_US")
+        self._invoice(french, 100.0)
+        self._invoice(english, 100.0)
+        messages = self._run(self._day(14)).action_ids.mail_message_id
+        by_partner = {message.partner_ids.name: message for message in messages}
+        self.assertIn("relance de paiement", by_partner["Client Français"].subject)
+        self.assertIn("Sauf erreur de notre part", by_partner["Client Français"].body)
+        self.assertIn("Jours de retard", by_partner["Client Français"].body)
+        self.assertIn("payment reminder", by_partner["English Customer"].subject)
+        self.assertIn("Days Late", by_partner["English Customer"].body)
+
+    def test_legal_mention_for_businesses_only(self):
+        person = self._debtor("Jeanne Particulier", is_company=False)
+        self._invoice(self.debtor, 100.0)
+        self._invoice(person, 100.0)
+        actions = self._run(self._day(14)).action_ids
+        business = actions.filtered(lambda a: a.partner_id == self.debtor)
+        individual = actions.filtered(lambda a: a.partner_id == person)
+        self.assertEqual(individual.policy_id, self.policy_b2c)
+        self.assertIn("L441-10", business.mail_message_id.body)
+        self.assertNotIn("L441-10", individual.mail_message_id.body)
+        self.assertNotIn("40", individual.mail_message_id.body.split("Total")[-1].split("Kind regards")[0])
+
+    def test_bounce_fails_the_action(self):
+        self._invoice(self.debtor, 100.0)
+        action = self._run(self._day(14)).action_ids
+        with self.mock_mail_gateway():
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(action.state, "done")
+        message = action.mail_message_id
+        self.env["mail.thread"]._routing_handle_bounce(
+            False,
+            {
+                "bounced_email": self.debtor.email_normalized,
+                "bounced_partner": self.debtor,
+                "bounced_msg_ids": [message.message_id],
+                "bounced_message": message,
+                "email_from": "MAILER-DAEMON@mail.example.com",
+                "to": "bounce@example.com",
+                "message_id": "<dsn-1@mail.example.com>",
+            },
+        )
+        self.assertEqual(action.mail_status, "bounced")
+        self.assertEqual(action.state, "failed")

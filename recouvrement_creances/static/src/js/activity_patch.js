@@ -8,9 +8,10 @@ patch(Activity.prototype, {
             const action = await this.store.env.services.orm.call("recouvrement.action", "action_log_call", [
                 [this.res_id],
             ]);
-            await new Promise((resolve) =>
-                this.store.env.services.action.doAction(action, { onClose: resolve })
-            );
+            const actionService = this.store.env.services.action;
+            await new Promise((resolve) => actionService.doAction(action, { onClose: resolve }));
+            // The outcome changed the collection action: show it.
+            await actionService.doAction({ type: "ir.actions.client", tag: "soft_reload" });
             return;
         }
         return super.markAsDone(...arguments);

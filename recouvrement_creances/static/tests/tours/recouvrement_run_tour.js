@@ -97,9 +97,22 @@ registry.category("web_tour.tours").add("recouvrement_call_tour", {
             run: "click",
         },
         {
-            content: "Log the outcome",
+            content: "The call form offers the outcome button",
             trigger: 'button[name="action_log_call"]:contains("Résultat de l\'appel")',
+        },
+        {
+            content: "Mark the call activity done from the chatter",
+            trigger: ".o-mail-Activity:contains(\"Tour Caller\") .o-mail-Activity-markDone",
             run: "click",
+        },
+        {
+            content: "Confirm: done",
+            trigger: ".o-mail-ActivityMarkAsDone button.mx-2",
+            run: "click",
+        },
+        {
+            content: "Marking it done asks for the outcome",
+            trigger: '.modal .modal-title:contains("Résultat de l\'appel")',
         },
         {
             content: "The debtor promises to pay",

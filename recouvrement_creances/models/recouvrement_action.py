@@ -242,20 +242,10 @@ class RecouvrementAction(models.Model):
             action.write({"state": "pending", "mail_message_id": message.id})
 
     def _execute_phone(self):
-        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_call")
-        self.env["mail.activity"].create(
-            [
-                {
-                    "res_model_id": self.env["ir.model"]._get_id(self._name),
-                    "res_id": action.id,
-                    "activity_type_id": (action.level_id.activity_type_id or activity_type).id,
-                    "user_id": action._responsible_user().id,
-                    "date_deadline": action.date,
-                    "summary": self.env._("Call %(partner)s", partner=action.partner_id.name),
-                    "note": action._call_note(),
-                }
-                for action in self
-            ]
+        self._schedule_activity(
+            "recouvrement_creances.mail_activity_collection_call",
+            lambda action: action.env._("Call %(partner)s", partner=action.partner_id.name),
+            note=lambda action: action._call_note(),
         )
         self.write({"state": "pending"})
 
@@ -274,17 +264,29 @@ class RecouvrementAction(models.Model):
             lambda action: action.env._("Escalate the file of %(partner)s", partner=action.partner_id.name),
         )
 
-    def _schedule_activity(self, default_type_xmlid, summary):
-        """One activity per action for its responsible, summarised in the responsible's language."""
+    def _schedule_activity(self, default_type_xmlid, summary, note=None):
+        """One activity per action for its responsible, written in the responsible's language.
+
+        :param summary: function(action) -> the activity's summary
+        :param note: optional function(action) -> the activity's note
+        """
         default_type = self.env.ref(default_type_xmlid)
+        vals_list = []
         for action in self:
             user = action._responsible_user()
-            action.activity_schedule(
-                activity_type_id=(action.level_id.activity_type_id or default_type).id,
-                user_id=user.id,
-                date_deadline=action.date,
-                summary=summary(action.with_context(lang=user.lang)),
+            localized = action.with_context(lang=user.lang)
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": action.id,
+                    "activity_type_id": (action.level_id.activity_type_id or default_type).id,
+                    "user_id": user.id,
+                    "date_deadline": action.date,
+                    "summary": summary(localized),
+                    "note": note(localized) if note else False,
+                }
             )
+        self.env["mail.activity"].create(vals_list)
 
     def _responsible_user(self):
         """The debtor's collector, else the level's responsible, else its salesperson, else the user running

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools import days_between
+
+# Collection data of an invoice: only collection users change it.
+COLLECTION_FIELDS = {"collection_dispute", "collection_dispute_reason", "collection_dispute_until"}
 
 
 class AccountMove(models.Model):
@@ -27,7 +31,11 @@ class AccountMove(models.Model):
         help="Collection resumes after this date even if the dispute is not marked resolved.",
     )
     collection_action_line_ids = fields.One2many(
-        "recouvrement.action.line", "move_id", string="Collection History", readonly=True
+        "recouvrement.action.line",
+        "move_id",
+        string="Collection History",
+        readonly=True,
+        groups="recouvrement_creances.group_recouvrement_agent",
     )
     collection_promise_ids = fields.Many2many(
         "recouvrement.promise",
@@ -36,6 +44,8 @@ class AccountMove(models.Model):
         "promise_id",
         string="Promises to Pay",
         readonly=True,
+        copy=False,
+        groups="recouvrement_creances.group_recouvrement_agent",
     )
     collection_days_overdue = fields.Integer(string="Days Overdue", compute="_compute_collection_days_overdue")
     collection_next_level_id = fields.Many2one(
@@ -104,6 +114,15 @@ class AccountMove(models.Model):
             "target": "new",
             "context": {"default_mode": mode, "default_move_ids": invoices.ids},
         }
+
+    def write(self, vals):
+        if (
+            COLLECTION_FIELDS & vals.keys()
+            and not self.env.su
+            and not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent")
+        ):
+            raise AccessError(self.env._("Only collection users may put an invoice in dispute or out of collection."))
+        return super().write(vals)
 
     def action_collection_resolve_dispute(self):
         self.write({"collection_dispute": False, "collection_dispute_until": False})

@@ -5,10 +5,8 @@ from odoo.exceptions import AccessError, UserError
 
 from .recouvrement_level import CHANNELS
 
-# Once executed, an action is evidence: only these fields may still change.
-EDITABLE_AFTER_EXECUTION = {"note", "registered_number", "registered_ack_date"}
-# Fields the system fills while or after executing.
-SYSTEM_FIELDS = {"state", "done_date", "done_user_id", "mail_message_id", "call_outcome", "promise_id", "error"}
+# The only fields a user may write on an action; everything else is written by the engine (as superuser).
+USER_EDITABLE_FIELDS = {"note", "registered_number", "registered_ack_date"}
 STATE_TRANSITIONS = {
     "proposed": {"pending", "done", "failed", "cancelled"},
     "pending": {"done", "failed"},
@@ -123,14 +121,19 @@ class RecouvrementAction(models.Model):
     # Evidence: immutability
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("state", "proposed") != "proposed" for vals in vals_list):
+            raise UserError(self.env._("A collection action is always created proposed."))
+        return super().create(vals_list)
+
     def write(self, vals):
-        executed = self.filtered(lambda action: action.state != "proposed")
-        frozen = vals.keys() - EDITABLE_AFTER_EXECUTION - SYSTEM_FIELDS - self._mail_thread_fields()
-        if executed and frozen:
+        frozen = vals.keys() - USER_EDITABLE_FIELDS - self._mail_thread_fields()
+        if frozen and not self.env.su:
             raise UserError(
                 self.env._(
-                    "An executed collection action is evidence: only its note and its registered-letter details "
-                    "can still change (refused: %(fields)s).",
+                    "A collection action is evidence: only its note and its registered-letter details can be "
+                    "changed by hand (refused: %(fields)s).",
                     fields=", ".join(sorted(frozen)),
                 )
             )
@@ -170,8 +173,7 @@ class RecouvrementAction(models.Model):
             raise AccessError(
                 self.env._("Only a collection manager may execute actions of levels that need validation.")
             )
-        postal = self.filtered(lambda action: action.channel in ("letter", "registered_letter"))
-        missing = postal.partner_id.filtered(lambda partner: not (partner.street and partner.zip and partner.city))
+        missing = self._get_unaddressable().partner_id
         if missing:
             raise UserError(
                 self.env._(
@@ -179,6 +181,13 @@ class RecouvrementAction(models.Model):
                     names=", ".join(missing.mapped("display_name")),
                 )
             )
+
+    def _get_unaddressable(self):
+        """Letters whose debtor has no complete postal address."""
+        return self.filtered(
+            lambda action: action.channel in ("letter", "registered_letter")
+            and not (action.partner_id.street and action.partner_id.zip and action.partner_id.city)
+        )
 
     def action_execute(self):
         """Execute the selected proposed actions (review screen)."""
@@ -203,7 +212,7 @@ class RecouvrementAction(models.Model):
             raise UserError(self.env._("Only proposed collection actions can be cancelled."))
         if not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
             raise AccessError(self.env._("Only a collection manager may cancel a proposed action."))
-        self.write({"state": "cancelled", "exclusion_reason": reason})
+        self.sudo().write({"state": "cancelled", "exclusion_reason": reason})
         self._message_log_batch(
             bodies={action.id: self.env._("Excluded from the run: %(reason)s", reason=reason) for action in self}
         )
@@ -214,14 +223,46 @@ class RecouvrementAction(models.Model):
     # ------------------------------------------------------------------
 
     def _execute(self):
-        """Execute proposed actions, grouped by channel, then log them and move the invoices' levels."""
-        now = fields.Datetime.now()
-        for channel, actions in self.grouped("channel").items():
-            getattr(actions, f"_execute_{channel}")()
-        self.filtered(lambda a: a.state == "proposed").write({"state": "done"})
-        self.write({"done_date": now, "done_user_id": self.env.uid})
-        self._log_in_chatters()
-        self._advance_invoice_levels()
+        """Execute proposed actions, grouped by channel, then log them and move the invoices' levels.
+
+        Access was checked by the caller (_check_executable): the engine writes as superuser, the
+        author of the messages and the executing user stay the current user.
+        """
+        user = self.env.user
+        actions = self.sudo()._refresh_before_execution()
+        for channel, channel_actions in actions.grouped("channel").items():
+            getattr(channel_actions, f"_execute_{channel}")()
+        actions.filtered(lambda a: a.state == "proposed").write({"state": "done"})
+        actions.write({"done_date": fields.Datetime.now(), "done_user_id": user.id})
+        actions._log_in_chatters()
+        actions._advance_invoice_levels()
+
+    def _refresh_before_execution(self):
+        """An action shows the invoices as they are when it is executed: what was paid since the proposal
+        is left out, and an action with nothing left to claim is cancelled. Returns the actions to execute."""
+        residuals = dict(
+            self.env["account.move.line"]._read_group(
+                [
+                    ("move_id", "in", self.line_ids.move_id.ids),
+                    ("account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                ],
+                ["move_id"],
+                ["amount_residual_currency:sum"],
+            )
+        )
+        paid_reason = self.env._("Paid since the proposal")
+        for line in self.line_ids.filtered(lambda line: not line.excluded):
+            residual = residuals.get(line.move_id, 0.0)
+            if line.currency_id.is_zero(residual):
+                line.write({"excluded": True, "exclusion_reason": paid_reason})
+            elif line.currency_id.compare_amounts(residual, line.amount_residual):
+                line.amount_residual = residual
+        empty = self.filtered(
+            lambda a: not a.line_ids.filtered(lambda line: not line.excluded and line.amount_residual > 0)
+        )
+        empty.write({"state": "cancelled", "exclusion_reason": paid_reason})
+        return self - empty
 
     def _execute_email(self):
         for action in self:
@@ -231,13 +272,18 @@ class RecouvrementAction(models.Model):
                 field: template._render_field(field, action.ids, compute_lang=True)[action.id]
                 for field in ("subject", "body_html")
             }
-            message = action.partner_id.with_context(mail_notify_force_send=False).message_post(
-                body=rendered["body_html"],
-                subject=rendered["subject"],
-                partner_ids=recipient.ids,
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-                email_from=template._render_field("email_from", action.ids)[action.id] or None,
+            # Posting on the debtor needs no write access on contacts: the caller checked the action.
+            message = (
+                action.partner_id.sudo()
+                .with_context(mail_notify_force_send=False)
+                .message_post(
+                    body=rendered["body_html"],
+                    subject=rendered["subject"],
+                    partner_ids=recipient.ids,
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                    email_from=template._render_field("email_from", action.ids)[action.id] or None,
+                )
             )
             action.write({"state": "pending", "mail_message_id": message.id})
 
@@ -293,7 +339,15 @@ class RecouvrementAction(models.Model):
         the action (or, for the daily cron, the first collection manager of the company)."""
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
-        user = partner.collection_user_id or self.level_id.activity_user_id or partner.user_id
+        agents = self.env.ref("recouvrement_creances.group_recouvrement_agent").all_user_ids
+        user = next(
+            (
+                u
+                for u in (partner.collection_user_id, self.level_id.activity_user_id, partner.user_id)
+                if u and u in agents
+            ),
+            None,
+        )
         if user:
             return user
         if not self.env.user._is_superuser() and not self.env.user.share:

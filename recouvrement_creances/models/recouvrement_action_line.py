@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class RecouvrementActionLine(models.Model):
@@ -35,6 +35,8 @@ class RecouvrementActionLine(models.Model):
         return lines
 
     def write(self, vals):
+        if not self.env.su:
+            raise UserError(self.env._("The invoices of a collection action are evidence: exclude them instead."))
         self._check_action_proposed()
         return super().write(vals)
 
@@ -47,8 +49,23 @@ class RecouvrementActionLine(models.Model):
             raise UserError(self.env._("The invoices of an executed collection action cannot change."))
 
     def _exclude(self, reason):
-        self.write({"excluded": True, "exclusion_reason": reason})
-        for action, lines in self.grouped("action_id").items():
+        """Leave these invoices out of their proposed action and of its sibling actions (other channels)."""
+        if not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
+            raise AccessError(self.env._("Only a collection manager may exclude an invoice from a proposed action."))
+        self._check_action_proposed()
+        siblings = (
+            self.sudo().search(
+                [
+                    ("action_id.run_id", "in", self.action_id.run_id.ids),
+                    ("action_id.partner_id", "in", self.action_id.partner_id.ids),
+                    ("action_id.state", "=", "proposed"),
+                    ("move_id", "in", self.move_id.ids),
+                ]
+            )
+            | self.sudo()
+        )
+        siblings.write({"excluded": True, "exclusion_reason": reason})
+        for action, lines in siblings.grouped("action_id").items():
             action._message_log(
                 body=self.env._(
                     "Invoices excluded from this action (%(reason)s): %(invoices)s",
@@ -57,4 +74,4 @@ class RecouvrementActionLine(models.Model):
                 )
             )
             if not action.line_ids.filtered(lambda line: not line.excluded and line.amount_residual > 0):
-                action._cancel(reason)
+                action.with_env(self.env)._cancel(reason)

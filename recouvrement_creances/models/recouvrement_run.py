@@ -114,7 +114,8 @@ class RecouvrementRun(models.Model):
             ]
         )
         return [
-            {"move": move, "currency": currency, "residual": residual, "due": move.invoice_date_due or due or move.date}
+            # The earliest open maturity: an invoice in installments is chased from its first late one.
+            {"move": move, "currency": currency, "residual": residual, "due": due or move.invoice_date_due or move.date}
             for move, currency, residual, due in groups
         ]
 
@@ -160,7 +161,7 @@ class RecouvrementRun(models.Model):
 
     def _prepare_debtor_action_vals(self, partner, currency, policy, items, blocked_move_ids):
         levels = [(level.offset_days, level) for level in policy._sorted_levels()]
-        debts, credits, triggered = [], [], False
+        debts, credits = [], []
         top_level = self.env["recouvrement.level"]
         for item in items:
             if item["residual"] < 0:
@@ -171,12 +172,12 @@ class RecouvrementRun(models.Model):
             days = days_between(item["due"], self.date)
             current = item["move"].collection_level_id
             new_level = reached_level(levels, days, current.offset_days if current else None)
-            listed_level = new_level or reached_level(levels, days, None)
             if new_level or days > 0:
                 debts.append(self._prepare_line_vals(item, new_level))
-                triggered = triggered or bool(new_level)
-                if listed_level and listed_level.offset_days > (top_level.offset_days if top_level else -(10**6)):
-                    top_level = listed_level
+            # The action's level is the highest level newly reached: a level already had is never resent.
+            if new_level and new_level.offset_days > (top_level.offset_days if top_level else -(10**6)):
+                top_level = new_level
+        triggered = bool(top_level)
         if not triggered or not self._is_above_minimum(policy, currency, debts + credits):
             return []
         return [
@@ -246,6 +247,17 @@ class RecouvrementRun(models.Model):
     def _execute_actions(self, actions, commit=False):
         """Execute ``actions`` in batches; with ``commit``, each batch is committed (cron)."""
         self.ensure_one()
+        if commit:
+            # Unattended: what cannot be executed waits for a manager instead of stopping the run.
+            blocked = actions._get_unaddressable()
+            if blocked:
+                self._message_log(
+                    body=self.env._(
+                        "Not executed, no complete postal address: %(names)s.",
+                        names=", ".join(blocked.partner_id.mapped("display_name")),
+                    )
+                )
+            actions -= blocked
         actions._check_executable()
         actions = actions.sorted("id")
         size = self._get_batch_size()
@@ -306,8 +318,8 @@ class RecouvrementRun(models.Model):
         self.ensure_one()
         if self.state != "proposed" or self.activity_ids:
             return
-        managers = self.env.ref("recouvrement_creances.group_recouvrement_manager").user_ids.filtered(
-            lambda user: self.company_id in user.company_ids and not user.share
+        managers = self.env.ref("recouvrement_creances.group_recouvrement_manager").all_user_ids.filtered(
+            lambda user: self.company_id in user.company_ids and not user.share and not user._is_superuser()
         )
         for manager in managers:
             self.activity_schedule(

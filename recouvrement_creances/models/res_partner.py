@@ -37,8 +37,18 @@ class ResPartner(models.Model):
         string="Blocked Until",
         help="No follow-up for this customer up to this date (included).",
     )
-    collection_action_ids = fields.One2many("recouvrement.action", "partner_id", string="Collection Actions")
-    collection_promise_ids = fields.One2many("recouvrement.promise", "partner_id", string="Promises to Pay")
+    collection_action_ids = fields.One2many(
+        "recouvrement.action",
+        "partner_id",
+        string="Collection Actions",
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+    collection_promise_ids = fields.One2many(
+        "recouvrement.promise",
+        "partner_id",
+        string="Promises to Pay",
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
 
     collection_amount_due = fields.Monetary(
         string="Total Due", compute="_compute_collection_status", currency_field="collection_currency_id"

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from ..tools import reached_level
 from .common import DUE, RecouvrementCommon
@@ -316,3 +316,85 @@ class TestReminderEmails(RecouvrementCommon):
         )
         self.assertEqual(action.mail_status, "bounced")
         self.assertEqual(action.state, "failed")
+
+
+@tagged("post_install", "-at_install")
+class TestEngineSafeguards(RecouvrementCommon):
+    def test_a_level_already_had_is_not_resent(self):
+        old = self._invoice(self.debtor, 1000.0, due=self._day(-60))
+        self._run(self._day(0))  # old invoice: third reminder
+        self.assertEqual(old.collection_level_id, self.levels[60])
+        new = self._invoice(self.debtor, 200.0, due=self._day(-14))
+        email = self._run(self._day(0)).action_ids.filtered(lambda a: a.channel == "email")
+        self.assertEqual(email.level_id, self.levels[14], "the new invoice's level, not the third reminder again")
+        self.assertEqual(email.line_ids.move_id, new + old, "the older overdue invoice is still listed")
+        self.assertEqual(old.collection_level_id, self.levels[60])
+
+    def test_paid_between_proposal_and_validation(self):
+        paid = self._invoice(self.debtor, 1000.0)
+        run = self._run(self._day(100), execute=False)
+        self.assertEqual(run.action_ids.channel, "registered_letter")
+        self._pay(paid, 1000.0, self._day(101))
+        with freeze_time(self._day(102)):
+            run.action_execute()
+        self.assertRecordValues(run.action_ids, [{"state": "cancelled", "exclusion_reason": "Paid since the proposal"}])
+        self.assertFalse(paid.collection_level_id)
+
+    def test_actions_cannot_be_forged(self):
+        self._invoice(self.debtor, 1000.0)
+        action = self._run(self._day(100), execute=False).action_ids.with_user(self.agent)
+        for vals in ({"state": "cancelled"}, {"state": "done"}, {"level_id": self.levels[14].id}, {"channel": "email"}):
+            with self.assertRaises(UserError), self.env.cr.savepoint():
+                action.write(vals)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            action.line_ids.write({"amount_residual": 1.0})
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.env["recouvrement.action"].with_user(self.agent).create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.debtor.id,
+                    "currency_id": action.currency_id.id,
+                    "level_id": self.levels[14].id,
+                    "channel": "email",
+                    "date": self._day(100),
+                    "state": "done",
+                }
+            )
+        self.assertEqual(action.state, "proposed")
+
+    def test_agent_runs_emails_and_invoices_copy_for_everyone(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        with freeze_time(self._day(14)):
+            run = self.env["recouvrement.run"].with_user(self.agent).create({"date": self._day(14)})
+            run.action_propose_and_execute()
+        self.assertEqual(run.action_ids.mapped("state"), ["pending"])
+        self.assertEqual(run.action_ids.done_user_id, self.agent)
+        self.assertIn(self.debtor, run.action_ids.sudo().mail_message_id.partner_ids)
+        billing = new_test_user(
+            self.env,
+            "billing",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        copy = invoice.with_user(billing).copy()
+        self.assertFalse(copy.collection_level_id)
+        with self.assertRaises(AccessError):
+            invoice.with_user(billing).collection_dispute = True
+
+    def test_cron_goes_on_when_a_letter_has_no_address(self):
+        self._invoice(self._debtor("No Email Nor Street", email=False, street=False), 500.0)
+        self._invoice(self.debtor, 500.0)
+        with self.mock_mail_gateway():
+            self._cron(self._day(14))
+        actions = self.env["recouvrement.action"].search(
+            [("partner_id.name", "in", ("No Email Nor Street", "Debtor One"))]
+        )
+        self.assertEqual(
+            sorted(actions.mapped(lambda a: (a.partner_id.name, a.channel, a.state))),
+            [
+                ("Debtor One", "email", "pending"),
+                ("No Email Nor Street", "letter", "proposed"),
+            ],
+        )
+        self.assertIn("No Email Nor Street", actions.run_id.message_ids[0].body)

@@ -54,7 +54,7 @@ class RecouvrementCallWizard(models.TransientModel):
             if not self.dispute_reason:
                 raise UserError(self.env._("Give the reason of the dispute."))
             invoices.sudo().write({"collection_dispute": True, "collection_dispute_reason": self.dispute_reason})
-        action.write(vals)
+        action.sudo().write(vals)
         summary = self._summary()
         action.activity_ids.with_context(recouvrement_call_logged=True).action_feedback(feedback=summary)
         action.partner_id._message_log(body=Markup("<p>%s</p>") % summary)

@@ -139,7 +139,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
-        if not COLLECTION_EDITABLE_FIELDS & vals.keys() or self.env.su:
+        if self.env.su or not self._collection_settings_change(vals):
             return super().write(vals)
         if not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent"):
             raise AccessError(self.env._("Only collection users may change a customer's collection settings."))
@@ -148,6 +148,16 @@ class ResPartner(models.Model):
             self.check_access("read")
             return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
+
+    def _collection_settings_change(self, vals):
+        """Whether ``vals`` really changes a collection setting of these partners (merges and imports
+        often write the same values back)."""
+        for name in COLLECTION_EDITABLE_FIELDS & vals.keys():
+            field = self._fields[name]
+            for partner in self:
+                if field.convert_to_record(field.convert_to_cache(vals[name], partner), partner) != partner[name]:
+                    return True
+        return False
 
     def _collection_policy(self, defaults=None):
         """The policy that applies to this debtor in the current company.

@@ -45,7 +45,7 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
         cls.salesman = new_test_user(
             cls.env,
             "salesman",
-            groups="base.group_user",
+            groups="base.group_user,base.group_partner_manager",
             company_id=cls.company.id,
             company_ids=cls.company.ids,
         )

@@ -27,6 +27,7 @@ class TestAccessRights(RecouvrementCommon):
         with self.env.cr.savepoint():
             self.assertEqual(partner.with_company(self.company).collection_amount_overdue, 1000.0)
             self.assertEqual(partner.with_company(self.company).collection_level_id.name, "First reminder")
+        partner.write({"name": "Debtor One (renamed)", "collection_block_reason": False})  # unchanged: allowed
         with self.assertRaises(AccessError):
             partner.collection_block_reason = "No"
         with self.assertRaises(AccessError):

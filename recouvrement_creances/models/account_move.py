@@ -121,11 +121,5 @@ class AccountMove(models.Model):
             and not self.env.su
             and not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent")
         ):
-            raise AccessError(self.env._("Only collection users may put an invoice in dispute or out of collection."))
+            raise AccessError(self.env._("Only collection users may put an invoice in dispute."))
         return super().write(vals)
-
-    def action_collection_resolve_dispute(self):
-        self.write({"collection_dispute": False, "collection_dispute_until": False})
-        self._message_log_batch(
-            bodies={move.id: self.env._("Dispute resolved: the invoice is followed up again.") for move in self}
-        )

@@ -102,13 +102,13 @@ class RecouvrementAction(models.Model):
             action.mail_status = action._mail_status_from_notifications()
 
     def _mail_status_from_notifications(self):
+        if not self.mail_message_id:
+            return False
         statuses = set(
             self.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "email").mapped(
                 "notification_status"
             )
         )
-        if not self.mail_message_id:
-            return False
         if "bounce" in statuses:
             return "bounced"
         if statuses & {"exception", "canceled"}:
@@ -438,7 +438,3 @@ class RecouvrementAction(models.Model):
             .with_context(default_action_id=self.id)
             ._get_records_action(name=self.env._("Call Outcome"), target="new")
         )
-
-    def action_open_lines(self):
-        self.ensure_one()
-        return self._get_records_action(name=self.name)

@@ -52,15 +52,6 @@ class RecouvrementPolicy(models.Model):
         for policy in self:
             policy.partner_count = counts.get(policy, 0)
 
-    @api.model
-    def _get_default_policies(self, company):
-        """The first active policy of each customer kind for ``company``: {'b2b': policy, 'b2c': policy}."""
-        policies = self.search([*self._check_company_domain(company), ("company_id", "=", company.id)])
-        defaults = {}
-        for policy in policies:
-            defaults.setdefault(policy.customer_kind, policy)
-        return defaults
-
     def _sorted_levels(self):
         self.ensure_one()
         return self.level_ids.sorted("offset_days")

@@ -161,8 +161,7 @@ class RecouvrementRun(models.Model):
 
     def _prepare_debtor_action_vals(self, partner, currency, policy, items, blocked_move_ids):
         levels = [(level.offset_days, level) for level in policy._sorted_levels()]
-        debts, credits = [], []
-        top_level = self.env["recouvrement.level"]
+        debts, credits, new_levels = [], [], []
         for item in items:
             if item["residual"] < 0:
                 credits.append(self._prepare_line_vals(item, False))
@@ -174,11 +173,11 @@ class RecouvrementRun(models.Model):
             new_level = reached_level(levels, days, current.offset_days if current else None)
             if new_level or days > 0:
                 debts.append(self._prepare_line_vals(item, new_level))
-            # The action's level is the highest level newly reached: a level already had is never resent.
-            if new_level and new_level.offset_days > (top_level.offset_days if top_level else -(10**6)):
-                top_level = new_level
-        triggered = bool(top_level)
-        if not triggered or not self._is_above_minimum(policy, currency, debts + credits):
+            if new_level:
+                new_levels.append(new_level)
+        # The action's level is the highest level newly reached: a level already had is never resent.
+        top_level = max(new_levels, key=lambda level: level.offset_days, default=None)
+        if not top_level or not self._is_above_minimum(policy, currency, debts + credits):
             return []
         return [
             self._prepare_action_vals(partner, currency, top_level, channel, debts + credits)

@@ -193,8 +193,7 @@ class ResPartner(models.Model):
         run = self.env["recouvrement.run"].create(
             {"company_id": self.env.company.id, "partner_ids": [fields.Command.set(partners.ids)]}
         )
-        run.action_propose()
-        run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed")._filter_executable())
+        run.action_propose_and_execute()
         return run._get_records_action(name=self.env._("Collection Run"))
 
     def action_open_collection_actions(self):

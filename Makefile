@@ -16,5 +16,8 @@ lint:
 i18n:
 	bash scripts/i18n.sh
 
+bench:
+	bash scripts/bench.sh
+
 clean:
 	rm -rf .local

@@ -14,9 +14,10 @@ odoo_checked() {
     fi
 }
 
-# build_demo_db NAME: builds into NAME_building, then renames it: a half-built database is never used.
+# build_demo_db NAME [nodemo]: builds into NAME_building, then renames it: a half-built database is
+# never used. With "nodemo", the addon is installed without its demo data (the benchmark's base).
 build_demo_db() {
-    local db="$1" tmp="$1_building" log="${LOG_DIR}/build-$1.log"
+    local db="$1" demo="${2:-demo}" tmp="$1_building" log="${LOG_DIR}/build-$1.log"
     : > "${log}"
     dropdb --if-exists "${tmp}" 2>/dev/null
     rm -rf "${DATA_DIR}/filestore/${tmp}"
@@ -29,15 +30,20 @@ build_demo_db() {
     odoo_checked "${tmp}" "${log}" -i l10n_fr_account
     [ "$(psql -XtAc "SELECT chart_template FROM res_company WHERE id = 1" "${tmp}")" = fr ] \
         || die "The French chart of accounts was not loaded on the demo company (log: ${log})."
-    # Odoo's stock demo data is left out (it would put its own generic chart and customers on the
-    # company). Marking the addon's dependencies as demo-enabled makes Odoo load the addon's demo.
-    psql -XqAc "UPDATE ir_module_module SET demo = TRUE WHERE name IN (
-        SELECT d.name FROM ir_module_module_dependency d JOIN ir_module_module m ON m.id = d.module_id
-        WHERE m.name = '${ADDON}')" "${tmp}"
-    say "Installing ${ADDON} with its demo data"
+    if [ "${demo}" = demo ]; then
+        # Odoo's stock demo data is left out (it would put its own generic chart and customers on the
+        # company). Marking the addon's dependencies as demo-enabled makes Odoo load the addon's demo.
+        psql -XqAc "UPDATE ir_module_module SET demo = TRUE WHERE name IN (
+            SELECT d.name FROM ir_module_module_dependency d JOIN ir_module_module m ON m.id = d.module_id
+            WHERE m.name = '${ADDON}')" "${tmp}"
+        say "Installing ${ADDON} with its demo data"
+    else
+        say "Installing ${ADDON} without demo data"
+    fi
     odoo_checked "${tmp}" "${log}" -i "${ADDON}"
-    [ "$(psql -XtAc "SELECT demo FROM ir_module_module WHERE name = '${ADDON}'" "${tmp}")" = t ] \
-        || die "The demo data of ${ADDON} did not load (log: ${log})."
+    [ "$(psql -XtAc "SELECT demo FROM ir_module_module WHERE name = '${ADDON}'" "${tmp}")" \
+        = "$([ "${demo}" = demo ] && echo t || echo f)" ] \
+        || die "The demo data of ${ADDON} is not as asked (${demo}) (log: ${log})."
     dropdb --if-exists "${db}" 2>/dev/null
     rm -rf "${DATA_DIR}/filestore/${db}"
     psql -XqAc "ALTER DATABASE \"${tmp}\" RENAME TO \"${db}\"" postgres

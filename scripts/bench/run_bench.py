@@ -1,0 +1,362 @@
+"""Times the collection run on the benchmark database, in one process, step by step.
+
+    python run_bench.py ODOO_CONF DATABASE SIZE RESULTS_JSON [README]
+
+Every step runs inside a savepoint that is rolled back: the database is left as the generator built it.
+Each timing is the median of REPEAT runs. Prints a table, writes the figures as JSON and, given a
+README, rewrites its performance table between the ``bench:start`` and ``bench:end`` markers.
+"""
+
+import contextlib
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from odoo_env import odoo_env
+
+from odoo import fields
+from odoo.tools import SQL
+
+REPEAT = 3
+EXECUTE_DEBTORS = {"full": 10_000, "small": 1_000}
+EXECUTE_LEVEL_OFFSET = 14  # "First reminder": email only, in both default policies
+SCALING = {"full": (10_000, 50_000, 100_000), "small": (1_000, 5_000, 10_000)}
+
+
+class Bench:
+    def __init__(self, env, size):
+        self.env = env
+        self.cr = env.cr
+        self.size = size
+        self.company = env.company
+        icp = env["ir.config_parameter"]
+        self.date = fields.Date.to_date(icp.get_param("recouvrement_bench.date"))
+        self.big_debtor = env["res.partner"].browse(int(icp.get_param("recouvrement_bench.big_debtor_id")))
+        self.results = {}
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def rolled_back(self):
+        """Everything done inside is undone, caches included."""
+        with contextlib.closing(self.cr.savepoint()):
+            yield
+        self.env.invalidate_all(flush=False)
+
+    def measure(self, function, repeat=REPEAT):
+        """Median seconds and queries of ``function(tick)``, each run rolled back; ``tick()`` starts the clock
+        (what comes before it is set-up). Returns (seconds, queries, last result)."""
+        timings, queries, result = [], [], None
+        for _index in range(repeat):
+            with self.rolled_back():
+                self.env.invalidate_all()
+                start = {}
+
+                def tick(start=start):
+                    self.env.flush_all()
+                    self.env.invalidate_all()
+                    start["time"], start["queries"] = time.perf_counter(), self.cr.sql_log_count
+
+                tick()
+                result = function(tick)
+                self.env.flush_all()
+                timings.append(time.perf_counter() - start["time"])
+                queries.append(self.cr.sql_log_count - start["queries"])
+        return statistics.median(timings), statistics.median(queries), result
+
+    def new_run(self):
+        return self.env["recouvrement.run"].create({"company_id": self.company.id, "date": self.date})
+
+    def log(self, message):
+        print(f"[bench] {message}", flush=True)
+
+    # ------------------------------------------------------------------
+    # Steps
+    # ------------------------------------------------------------------
+
+    def floor(self):
+        """The least work any run must do: one SQL aggregate of the overdue open receivables per partner."""
+        query = SQL(
+            """SELECT line.partner_id, SUM(line.amount_residual)
+                 FROM account_move_line line
+                 JOIN account_account account ON account.id = line.account_id
+                WHERE line.company_id = %s AND line.parent_state = 'posted' AND NOT line.reconciled
+                  AND account.account_type = 'asset_receivable' AND line.date_maturity < %s
+             GROUP BY line.partner_id""",
+            self.company.id,
+            self.date,
+        )
+        seconds, _queries, rows = self.measure(lambda tick: self.env.execute_query(query), repeat=5)
+        self.results["floor"] = {"seconds": seconds, "debtors_overdue": len(rows)}
+
+    def count_debtors(self):
+        self.cr.execute(
+            """SELECT count(DISTINCT line.partner_id), count(DISTINCT line.move_id)
+                 FROM account_move_line line JOIN account_account account ON account.id = line.account_id
+                WHERE line.company_id = %s AND line.parent_state = 'posted' AND NOT line.reconciled
+                  AND account.account_type = 'asset_receivable'""",
+            [self.company.id],
+        )
+        self.debtors, self.open_invoices = self.cr.fetchone()
+
+    def propose(self):
+        def run(tick):
+            run = self.new_run()
+            run.action_propose()
+            return len(run.action_ids)
+
+        seconds, queries, actions = self.measure(run)
+        self.results["propose"] = {
+            "seconds": seconds,
+            "queries": queries,
+            "debtors": self.debtors,
+            "open_invoices": self.open_invoices,
+            "actions": actions,
+            "queries_per_debtor": queries / self.debtors,
+            "ratio_to_floor": seconds / self.results["floor"]["seconds"],
+        }
+
+    def execute(self):
+        def run(tick):
+            run = self.new_run()
+            run.action_propose()
+            actions = run.action_ids.filtered(
+                lambda a: a.channel == "email" and a.level_id.offset_days == EXECUTE_LEVEL_OFFSET
+            ).sorted("id")[: EXECUTE_DEBTORS[self.size]]
+            tick()
+            run._execute_actions(actions)
+            return len(actions)
+
+        seconds, queries, actions = self.measure(run)
+        self.results["execute"] = {
+            "seconds": seconds,
+            "queries": queries,
+            "debtors": actions,
+            "debtors_per_second": actions / seconds,
+            "queries_per_debtor": queries / actions,
+        }
+
+    def rerun(self):
+        """Once the day's run is executed, a second run the same day finds nothing to do."""
+        with self.rolled_back():
+            first = self.new_run()
+            first.action_propose()
+            first.action_execute()
+
+            def run(tick):
+                again = self.new_run()
+                again.action_propose()
+                return len(again.action_ids)
+
+            seconds, queries, actions = self.measure(run)
+        self.results["rerun"] = {"seconds": seconds, "queries": queries, "actions": actions}
+
+    def scaling(self):
+        """Propose on the first debtors only (by id), up to each size: the others' items are set aside."""
+        self.cr.execute(
+            """SELECT line.partner_id, count(DISTINCT line.move_id)
+                 FROM account_move_line line JOIN account_account account ON account.id = line.account_id
+                WHERE line.company_id = %s AND line.parent_state = 'posted' AND NOT line.reconciled
+                  AND account.account_type = 'asset_receivable'
+             GROUP BY line.partner_id ORDER BY line.partner_id""",
+            [self.company.id],
+        )
+        counts = self.cr.fetchall()
+        points = []
+        for target in SCALING[self.size]:
+            kept, total = [], 0
+            for partner_id, count in counts:
+                if total >= target:
+                    break
+                kept.append(partner_id)
+                total += count
+
+            def run(tick, kept=kept):
+                self.cr.execute(
+                    """UPDATE account_move_line SET no_followup = TRUE
+                        WHERE company_id = %s AND NOT reconciled AND partner_id != ALL(%s)""",
+                    [self.company.id, kept],
+                )
+                tick()
+                self.new_run().action_propose()
+
+            seconds, queries, _result = self.measure(run)
+            points.append({"open_invoices": total, "seconds": seconds, "queries": queries})
+            self.log(f"scaling: {total} open invoices proposed in {seconds:.2f} s")
+        self.results["scaling"] = points
+
+    def debtor_form(self):
+        """The collection figures of the partner form, for a debtor with 200 open invoices."""
+        partner = self.big_debtor
+        names = [
+            name
+            for name, field in partner._fields.items()
+            if name.startswith("collection_") and field.compute and not field.store
+        ]
+        self.cr.execute(
+            "SELECT count(*) FROM account_move WHERE commercial_partner_id = %s AND move_type = 'out_invoice' "
+            "AND state = 'posted' AND payment_state IN ('not_paid', 'partial')",
+            [partner.id],
+        )
+        (open_invoices,) = self.cr.fetchone()
+        seconds, queries, _result = self.measure(lambda tick: partner.web_read({name: {} for name in names}), repeat=5)
+        self.results["debtor_form"] = {
+            "seconds": seconds,
+            "queries": queries,
+            "open_invoices": open_invoices,
+            "fields": names,
+        }
+
+    def run(self):
+        self.count_debtors()
+        self.log(f"{self.debtors} debtors with {self.open_invoices} open items, run date {self.date}")
+        steps = (self.floor, self.propose, self.execute, self.rerun, self.debtor_form, self.scaling)
+        only = os.environ.get("BENCH_STEPS")  # for profiling one step: BENCH_STEPS=floor,propose
+        for step in steps:
+            if only and step.__name__ not in only.split(","):
+                continue
+            started = time.monotonic()
+            step()
+            self.log(f"{step.__name__} measured in {time.monotonic() - started:.0f} s")
+        self.results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.results["machine"] = machine()
+        self.results["size"] = self.size
+        self.results["repeat"] = REPEAT
+        self.results["run_date"] = fields.Date.to_string(self.date)
+        self.results["targets"] = check_targets(self.results)
+        return self.results
+
+
+def machine():
+    with open("/proc/meminfo") as meminfo:
+        ram_kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read()).group(1))
+    with open("/proc/cpuinfo") as cpuinfo:
+        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "")
+    postgres = subprocess.run(
+        ["psql", "-XtAc", "SHOW server_version", "postgres"], capture_output=True, text=True, check=False
+    )
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(ram_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "postgresql": postgres.stdout.strip().split(" ")[0],
+    }
+
+
+def check_targets(results):
+    """(figure, target, measured, met) for each target of the benchmark."""
+    propose, execute, scaling = results["propose"], results["execute"], results["scaling"]
+    growth = (scaling[-1]["seconds"] / scaling[0]["seconds"]) / (
+        scaling[-1]["open_invoices"] / scaling[0]["open_invoices"]
+    )
+    return [
+        (
+            f"propose, {propose['open_invoices'] // 1000}k open invoices",
+            "≤ 5 s",
+            f"{propose['seconds']:.2f} s ({propose['actions']} actions)",
+            propose["seconds"] <= 5,
+        ),
+        (
+            "propose / floor",
+            "≤ 25 ×",
+            f"{propose['ratio_to_floor']:.1f} × (floor {results['floor']['seconds'] * 1000:.0f} ms)",
+            propose["ratio_to_floor"] <= 25,
+        ),
+        (
+            "execute (email)",
+            "≥ 200 debtors/s",
+            f"{execute['debtors_per_second']:.0f} debtors/s ({execute['debtors']} in {execute['seconds']:.1f} s)",
+            execute["debtors_per_second"] >= 200,
+        ),
+        (
+            "rerun with nothing to do",
+            "≤ 2 s",
+            f"{results['rerun']['seconds']:.2f} s ({results['rerun']['actions']} actions)",
+            results["rerun"]["seconds"] <= 2 and results["rerun"]["actions"] == 0,
+        ),
+        (
+            "queries per debtor, execute",
+            "≤ 0.2",
+            f"{execute['queries_per_debtor']:.3f} ({execute['queries']} queries)",
+            execute["queries_per_debtor"] <= 0.2,
+        ),
+        (
+            "queries per debtor, propose",
+            "≤ 0.05",
+            f"{propose['queries_per_debtor']:.4f} ({propose['queries']} queries)",
+            propose["queries_per_debtor"] <= 0.05,
+        ),
+        ("peak RSS during the run", "≤ 1.5 GB", f"{results['peak_rss_mb']:.0f} MB", results["peak_rss_mb"] <= 1536),
+        (
+            "scaling, propose " + " → ".join(f"{p['open_invoices'] // 1000}k" for p in scaling),
+            "no worse than linear",
+            " / ".join(f"{p['seconds']:.2f} s" for p in scaling) + f" (growth {growth:.2f} × linear)",
+            growth <= 1.0,
+        ),
+        (
+            f"opening a debtor ({results['debtor_form']['open_invoices']} open invoices)",
+            "≤ 0.2 s",
+            f"{results['debtor_form']['seconds'] * 1000:.0f} ms ({results['debtor_form']['queries']} queries)",
+            results["debtor_form"]["seconds"] <= 0.2,
+        ),
+    ]
+
+
+def table(results):
+    rows = [("figure", "target", "measured", "met")] + [
+        (figure, target, measured, "yes" if met else "NO") for figure, target, measured, met in results["targets"]
+    ]
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|---|---|---|---|")
+    return "\n".join(lines)
+
+
+def update_readme(path, results):
+    m = results["machine"]
+    section = (
+        f"Measured on {results['run_date']} by `make bench` on {m['cores']} cores, {m['ram_gb']} GB RAM "
+        f"({m['cpu']}), PostgreSQL {m['postgresql']}, Python {m['python']}: "
+        f"{results['propose']['debtors']} debtors, {results['propose']['open_invoices']} open invoices, "
+        f"median of {results['repeat']} runs.\n\n{table(results)}\n"
+    )
+    with open(path, encoding="utf-8") as readme:
+        text = readme.read()
+    text, count = re.subn(
+        r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)",
+        lambda match: match[1] + section + match[2],
+        text,
+        flags=re.S,
+    )
+    if count != 1:
+        raise SystemExit(f"{path} has no bench:start / bench:end markers")
+    with open(path, "w", encoding="utf-8") as readme:
+        readme.write(text)
+
+
+def main():
+    conf, dbname, size, output = sys.argv[1:5]
+    readme = sys.argv[5] if len(sys.argv) > 5 else None
+    with odoo_env(conf, dbname) as env:
+        results = Bench(env, size).run()
+        env.cr.rollback()
+    with open(output, "w", encoding="utf-8") as out:
+        json.dump(results, out, indent=2, ensure_ascii=False)
+    print(table(results))
+    if readme:
+        update_readme(readme, results)
+    met = sum(1 for *_rest, ok in results["targets"] if ok)
+    print(f"{met} of {len(results['targets'])} targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

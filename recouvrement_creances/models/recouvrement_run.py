@@ -2,9 +2,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
-from ..tools import days_between, reached_level
+from ..tools import block_applies, days_between, reached_level
 
 DEFAULT_BATCH_SIZE = 100
 
@@ -74,7 +74,7 @@ class RecouvrementRun(models.Model):
         for run in self:
             if run.state != "draft":
                 raise UserError(self.env._("The run “%(run)s” has already been proposed.", run=run.name))
-            actions = self.env["recouvrement.action"].create(run._prepare_action_vals_list())
+            actions = self.env["recouvrement.action"]._create_proposals(run._prepare_action_vals_list())
             run.state = "proposed" if actions else "done"
         return True
 
@@ -94,90 +94,99 @@ class RecouvrementRun(models.Model):
         return domain
 
     def _get_open_items(self):
-        """One dict per open move and currency: move, currency, residual (in that currency), due date."""
+        """One dict per open move and currency, read in one query (record rules apply): move_id,
+        move_type, partner_id (the debtor), currency_id, residual (in that currency), due (the earliest
+        open maturity: an invoice in installments is chased from its first late one), level_offset (of the
+        level already had) and disputed (on the run date)."""
         self.ensure_one()
-        groups = self.env["account.move.line"]._read_group(
-            self._get_open_item_domain(),
-            ["move_id", "currency_id"],
-            ["amount_residual_currency:sum", "date_maturity:min"],
+        self.env.flush_all()
+        query = self.env["account.move.line"]._search(self._get_open_item_domain())
+        query.add_join("JOIN", "move", "account_move", SQL("move.id = account_move_line.move_id"))
+        query.add_join("LEFT JOIN", "level", "recouvrement_level", SQL("level.id = move.collection_level_id"))
+        query.groupby = SQL("account_move_line.move_id, account_move_line.currency_id, move.id, level.offset_days")
+        rows = self.env.execute_query_dict(
+            query.select(
+                SQL(
+                    """account_move_line.move_id, move.move_type, move.commercial_partner_id AS partner_id,
+                       account_move_line.currency_id, SUM(account_move_line.amount_residual_currency) AS residual,
+                       COALESCE(MIN(account_move_line.date_maturity), move.invoice_date_due, move.date) AS due,
+                       level.offset_days AS level_offset, move.collection_dispute AS dispute,
+                       move.collection_dispute_until AS dispute_until"""
+                )
+            )
         )
-        moves = self.env["account.move"].browse([move.id for move, *_rest in groups])
-        moves.fetch(
-            [
-                "move_type",
-                "commercial_partner_id",
-                "collection_dispute",
-                "collection_dispute_until",
-                "collection_level_id",
-                "invoice_date_due",
-                "date",
-            ]
-        )
-        return [
-            # The earliest open maturity: an invoice in installments is chased from its first late one.
-            {"move": move, "currency": currency, "residual": residual, "due": due or move.invoice_date_due or move.date}
-            for move, currency, residual, due in groups
-        ]
+        for row in rows:
+            row["disputed"] = block_applies(row.pop("dispute"), row.pop("dispute_until"), self.date)
+        return rows
 
-    def _get_blocked_move_ids(self, moves):
-        """Ids of ``moves`` that collection must leave alone on the run date: disputes and open promises."""
+    def _get_promised_move_ids(self):
+        """Ids of the moves of the company under an open promise to pay on the run date."""
         self.ensure_one()
-        blocked = {move.id for move in moves if move._collection_is_disputed(self.date)}
         promises = self.env["recouvrement.promise"].search(
-            [("move_ids", "in", moves.ids), ("date", ">=", self.date), ("is_cancelled", "=", False)]
+            [("company_id", "=", self.company_id.id), ("date", ">=", self.date), ("is_cancelled", "=", False)]
         )
-        blocked.update(promises.filtered(lambda p: p.state == "open").move_ids.ids)
-        return blocked
+        return set(promises.filtered(lambda p: p.state == "open").move_ids.ids)
 
     def _get_pending_debtors(self):
-        """(partner, currency) pairs that already have actions awaiting review in another run."""
+        """(partner id, currency id) pairs that already have actions awaiting review in another run."""
         self.ensure_one()
-        return set(
-            self.env["recouvrement.action"]._read_group(
+        return {
+            (partner.id, currency.id)
+            for partner, currency in self.env["recouvrement.action"]._read_group(
                 [("company_id", "=", self.company_id.id), ("state", "=", "proposed"), ("run_id", "!=", self.id)],
                 ["partner_id", "currency_id"],
             )
-        )
+        }
 
     def _prepare_action_vals_list(self):
         """Actions to propose: one per debtor, currency and channel of the level reached."""
         self.ensure_one()
-        items = self._get_open_items()
-        moves = self.env["account.move"].browse([item["move"].id for item in items])
-        blocked = self._get_blocked_move_ids(moves)
-        pending = self._get_pending_debtors()
         by_debtor = defaultdict(list)
-        for item in items:
-            by_debtor[item["move"].commercial_partner_id, item["currency"]].append(item)
-        defaults = {kind: self.company_id._recouvrement_default_policy(kind) for kind in ("b2b", "b2c")}
+        for item in self._get_open_items():
+            by_debtor[item["partner_id"], item["currency_id"]].append(item)
+        partners = self.env["res.partner"].with_company(self.company_id).browse({key[0] for key in by_debtor})
+        policies = partners._collection_policies()
+        levels = {
+            policy: [(level.offset_days, level) for level in policy._sorted_levels()]
+            for policy in set(policies.values())
+            if policy
+        }
+        partner_of = {partner.id: partner for partner in partners}  # records sharing one prefetch set
+        currency_of = {currency.id: currency for currency in self.env["res.currency"].browse(c for _p, c in by_debtor)}
+        promised = self._get_promised_move_ids()
+        pending = self._get_pending_debtors()
         vals_list = []
-        for (partner, currency), debtor_items in by_debtor.items():
-            if (partner, currency) in pending or partner._collection_is_blocked(self.date):
+        for (partner_id, currency_id), items in by_debtor.items():
+            policy = policies[partner_of[partner_id]]
+            if not policy or (partner_id, currency_id) in pending:
                 continue
-            policy = partner.with_company(self.company_id)._collection_policy(defaults)
-            if policy:
-                vals_list += self._prepare_debtor_action_vals(partner, currency, policy, debtor_items, blocked)
+            vals_list += self._prepare_debtor_action_vals(
+                partner_of[partner_id], currency_of[currency_id], policy, levels[policy], items, promised
+            )
         return vals_list
 
-    def _prepare_debtor_action_vals(self, partner, currency, policy, items, blocked_move_ids):
-        levels = [(level.offset_days, level) for level in policy._sorted_levels()]
+    def _prepare_debtor_action_vals(self, partner, currency, policy, levels, items, promised_move_ids):
+        """Action values for one debtor and currency; ``levels`` are the policy's (offset, level) pairs."""
         debts, credits, new_levels = [], [], []
         for item in items:
             if item["residual"] < 0:
                 credits.append(self._prepare_line_vals(item, False))
                 continue
-            if item["move"].id in blocked_move_ids or item["move"].move_type not in ("out_invoice", "out_receipt"):
+            if item["disputed"] or item["move_id"] in promised_move_ids:
+                continue
+            if item["move_type"] not in ("out_invoice", "out_receipt"):
                 continue
             days = days_between(item["due"], self.date)
-            current = item["move"].collection_level_id
-            new_level = reached_level(levels, days, current.offset_days if current else None)
+            new_level = reached_level(levels, days, item["level_offset"])
             if new_level or days > 0:
                 debts.append(self._prepare_line_vals(item, new_level))
             if new_level:
                 new_levels.append(new_level)
         # The action's level is the highest level newly reached: a level already had is never resent.
         top_level = max(new_levels, key=lambda level: level.offset_days, default=None)
-        if not top_level or not self._is_above_minimum(policy, currency, debts + credits):
+        if not top_level or partner._collection_is_blocked(self.date):
+            return []
+        if not self._is_above_minimum(policy, currency, debts + credits):
             return []
         return [
             self._prepare_action_vals(partner, currency, top_level, channel, debts + credits)
@@ -186,7 +195,7 @@ class RecouvrementRun(models.Model):
 
     def _prepare_line_vals(self, item, level):
         return {
-            "move_id": item["move"].id,
+            "move_id": item["move_id"],
             "amount_residual": item["residual"],
             "date_due": item["due"],
             "days_overdue": days_between(item["due"], self.date),

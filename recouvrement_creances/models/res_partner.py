@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools import days_between
+from ..tools import block_applies, days_between
 
 # Fields a salesperson may read but only collection users may change.
 COLLECTION_EDITABLE_FIELDS = {
@@ -171,6 +171,11 @@ class ResPartner(models.Model):
             return partner.collection_policy_id
         return defaults[kind] if defaults else self.env.company._recouvrement_default_policy(kind)
 
+    def _collection_policies(self):
+        """{partner: policy} for these debtors in the current company, looked up together."""
+        defaults = {kind: self.env.company._recouvrement_default_policy(kind) for kind in ("b2b", "b2c")}
+        return {partner: partner._collection_policy(defaults) for partner in self}
+
     def _collection_recipient(self):
         """Who receives the reminders: the collection contact, else the invoicing address, else the partner."""
         self.ensure_one()
@@ -183,9 +188,7 @@ class ResPartner(models.Model):
     def _collection_is_blocked(self, on_date):
         self.ensure_one()
         partner = self.commercial_partner_id
-        return bool(partner.collection_block_reason) and (
-            not partner.collection_block_until or partner.collection_block_until >= on_date
-        )
+        return block_applies(partner.collection_block_reason, partner.collection_block_until, on_date)
 
     def action_collection_run_now(self):
         """Propose and execute the due collection actions of these customers now ("Relancer maintenant")."""

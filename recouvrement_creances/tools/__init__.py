@@ -1,1 +1,2 @@
-from .levels import reached_level, days_between
+from .amounts import action_totals
+from .levels import block_applies, days_between, reached_level

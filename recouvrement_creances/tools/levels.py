@@ -32,3 +32,14 @@ def reached_level(levels, days_overdue, current_offset):
     if current_offset is not None and offset <= current_offset:
         return None
     return level
+
+
+def block_applies(blocked, until, on_date):
+    """Whether a block (a dispute, a customer put on hold) set with an optional end date ``until``
+    (included) still applies on ``on_date``.
+
+    >>> from datetime import date
+    >>> block_applies(True, None, date(2026, 3, 2)), block_applies(True, date(2026, 3, 1), date(2026, 3, 2))
+    (True, False)
+    """
+    return bool(blocked) and (not until or until >= on_date)

@@ -7,7 +7,7 @@ class MailNotification(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "notification_status" in vals:
-            messages = self.mail_message_id.filtered(lambda message: message.model == "res.partner")
+            messages = self.mail_message_id.filtered(lambda message: message.model == "recouvrement.action")
             if messages:
                 self.env["recouvrement.action"].sudo().search(
                     [("mail_message_id", "in", messages.ids)]

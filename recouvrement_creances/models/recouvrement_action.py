@@ -2,7 +2,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
+from ..tools import action_totals
 from .recouvrement_level import CHANNELS
 
 # The only fields a user may write on an action; everything else is written by the engine (as superuser).
@@ -89,12 +91,10 @@ class RecouvrementAction(models.Model):
     @api.depends("line_ids.amount_residual", "line_ids.excluded")
     def _compute_amounts(self):
         for action in self:
-            lines = action.line_ids.filtered(lambda line: not line.excluded)
-            debts = lines.filtered(lambda line: line.amount_residual > 0)
-            action.amount_due = sum(debts.mapped("amount_residual"))
-            action.amount_credit = sum((lines - debts).mapped("amount_residual"))
-            action.amount_total = action.amount_due + action.amount_credit
-            action.invoice_count = len(debts)
+            residuals = action.line_ids.filtered(lambda line: not line.excluded).mapped("amount_residual")
+            action.amount_due, action.amount_credit, action.amount_total, action.invoice_count = action_totals(
+                residuals
+            )
 
     @api.depends("mail_message_id.notification_ids.notification_status")
     def _compute_mail_status(self):
@@ -126,6 +126,69 @@ class RecouvrementAction(models.Model):
         if not self.env.su and any(vals.get("state", "proposed") != "proposed" for vals in vals_list):
             raise UserError(self.env._("A collection action is always created proposed."))
         return super().create(vals_list)
+
+    @api.model
+    def _create_proposals(self, vals_list):
+        """Create proposed actions and their lines (``line_ids`` as create commands) in bulk.
+
+        The daily run proposes thousands of actions with tens of thousands of lines at once: they are
+        inserted with one statement per thousand rows, their totals summed here as the computes would,
+        instead of going through create() record by record. Access is checked as create() would.
+        """
+        self.check_access("create")
+        self.env["recouvrement.action.line"].check_access("create")
+        if not vals_list:
+            return self
+        self.env.flush_all()
+        now, uid = self.env.cr.now(), self.env.uid
+        levels = self.env["recouvrement.level"].browse({vals["level_id"] for vals in vals_list})
+        policy_of = {level.id: level.policy_id.id for level in levels}
+        currency_of = {
+            currency.id: currency
+            for currency in self.env["res.currency"].browse({vals["currency_id"] for vals in vals_list})
+        }
+        action_rows = []
+        for vals in vals_list:
+            currency = currency_of[vals["currency_id"]]
+            due, credit, total, count = action_totals([line["amount_residual"] for _c, _i, line in vals["line_ids"]])
+            action_rows.append((
+                vals["run_id"], vals["company_id"], vals["partner_id"], vals["currency_id"], vals["level_id"],
+                policy_of[vals["level_id"]], vals["channel"], vals["date"], "proposed", vals["email_fallback"],
+                vals["recipient_id"] or None, currency.round(due), currency.round(credit), currency.round(total),
+                count, uid, now, uid, now,
+            ))  # fmt: skip
+        action_ids = [
+            row[0]
+            for row in self.env.cr.execute_values(
+                """INSERT INTO recouvrement_action (run_id, company_id, partner_id, currency_id, level_id, policy_id,
+                       channel, date, state, email_fallback, recipient_id, amount_due, amount_credit, amount_total,
+                       invoice_count, create_uid, create_date, write_uid, write_date)
+                   VALUES %s RETURNING id""",
+                action_rows,
+                page_size=1000,
+                fetch=True,
+            )
+        ]
+        line_rows = [
+            (
+                action_id, vals["company_id"], line["move_id"], line["date_due"], line["days_overdue"],
+                currency_of[vals["currency_id"]].round(line["amount_residual"]), line["level_id"] or None,
+                False, uid, now, uid, now,
+            )
+            for action_id, vals in zip(action_ids, vals_list, strict=True)
+            for _command, _id, line in vals["line_ids"]
+        ]  # fmt: skip
+        self.env.cr.execute_values(
+            """INSERT INTO recouvrement_action_line (action_id, company_id, move_id, date_due, days_overdue,
+                   amount_residual, level_id, excluded, create_uid, create_date, write_uid, write_date)
+               VALUES %s""",
+            line_rows,
+            page_size=1000,
+        )
+        self.env.invalidate_all()
+        actions = self.browse(action_ids)
+        actions.check_access("create")
+        return actions
 
     def write(self, vals):
         frozen = vals.keys() - USER_EDITABLE_FIELDS - self._mail_thread_fields()
@@ -265,27 +328,43 @@ class RecouvrementAction(models.Model):
         return self - empty
 
     def _execute_email(self):
-        for action in self:
-            template = action.level_id.mail_template_id
-            recipient = action.recipient_id
-            rendered = {
-                field: template._render_field(field, action.ids, compute_lang=True)[action.id]
-                for field in ("subject", "body_html")
-            }
-            # Posting on the debtor needs no write access on contacts: the caller checked the action.
-            message = (
-                action.partner_id.sudo()
-                .with_context(mail_notify_force_send=False)
-                .message_post(
-                    body=rendered["body_html"],
-                    subject=rendered["subject"],
-                    partner_ids=recipient.ids,
-                    subtype_xmlid="mail.mt_comment",
-                    email_layout_xmlid="mail.mail_notification_light",
-                    email_from=template._render_field("email_from", action.ids)[action.id] or None,
-                )
+        """Queue the emails of these actions, one batch per template, through Odoo's mass mailing
+        composer: rendered together, each kept as a message in its action's chatter, with a
+        notification per recipient that follows its delivery (sent, bounced)."""
+        self.line_ids.move_id._collection_ensure_access_tokens()
+        for template, actions in self.grouped(lambda action: action.level_id.mail_template_id).items():
+            mails = actions._send_mails(template)
+            message_of = {mail.res_id: mail.mail_message_id for mail in mails}
+            for action in actions:
+                action.write({"state": "pending", "mail_message_id": message_of[action.id].id})
+        # A recipient without a valid address fails at once, before anything is sent.
+        self._sync_mail_status()
+
+    def collection_mail_details(self):
+        """The part shared by every collection email (invoices, total, how to pay), for the templates.
+
+        A QWeb view, compiled once, rather than a call inside each template's body: Odoo compiles a
+        template's body again for every email."""
+        self.ensure_one()
+        return self.env["ir.qweb"]._render("recouvrement_creances.collection_mail_body", {"object": self})
+
+    def _send_mails(self, template):
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(mail_notify_force_send=False)
+            .create(
+                {
+                    "composition_mode": "mass_mail",
+                    "model": self._name,
+                    "res_ids": self.ids,
+                    "template_id": template.id,
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                    "auto_delete_keep_log": True,
+                    "force_send": False,
+                }
             )
-            action.write({"state": "pending", "mail_message_id": message.id})
+        )
+        return composer._action_send_mail()[0]
 
     def _execute_phone(self):
         self._schedule_activity(
@@ -369,12 +448,12 @@ class RecouvrementAction(models.Model):
         )
 
     def _log_in_chatters(self):
-        """Post each action in the chatter of its debtor (emails are already there) and of its invoices."""
+        """Log each action in the chatter of its debtor and of its invoices (an email is kept in full in
+        its action's chatter)."""
         partner_bodies, move_bodies = {}, {}
         for action in self:
             summary = action.with_context(lang=action._log_lang())._chatter_summary()
-            if action.channel != "email":
-                partner_bodies[action.partner_id.id] = partner_bodies.get(action.partner_id.id, Markup()) + summary
+            partner_bodies[action.partner_id.id] = partner_bodies.get(action.partner_id.id, Markup()) + summary
             for line in action.line_ids.filtered(lambda line: not line.excluded):
                 move_bodies[line.move_id.id] = move_bodies.get(line.move_id.id, Markup()) + summary
         if partner_bodies:
@@ -406,10 +485,24 @@ class RecouvrementAction(models.Model):
         moves_by_step = {}
         for line in self.line_ids.filtered(lambda line: line.level_id and not line.excluded):
             moves_by_step.setdefault((line.level_id, line.action_id.date), set()).add(line.move_id.id)
+        # Collection-only fields, which nothing in the accounting depends on: written in one statement
+        # per step rather than through the invoices' write(), which re-synchronises their journal items.
+        moves = self.env["account.move"]
         for (level, date), move_ids in moves_by_step.items():
-            self.env["account.move"].browse(move_ids).sudo().write(
-                {"collection_level_id": level.id, "collection_last_action_date": date}
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE account_move SET collection_level_id = %s, collection_last_action_date = %s,
+                              write_uid = %s, write_date = %s
+                        WHERE id = ANY(%s)""",
+                    level.id,
+                    date,
+                    self.env.uid,
+                    self.env.cr.now(),
+                    list(move_ids),
+                )
             )
+            moves |= moves.browse(move_ids)
+        moves.invalidate_recordset(["collection_level_id", "collection_last_action_date", "write_uid", "write_date"])
 
     def _sync_mail_status(self):
         """Follow the real outcome of the email: sent, bounced or failed."""

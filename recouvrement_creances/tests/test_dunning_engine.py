@@ -51,7 +51,7 @@ class TestDunningEngine(RecouvrementCommon):
             emails = actions.filtered(lambda a: a.channel == "email")
             self.assertEqual(len(emails.mail_message_id), len(emails), f"day {offset}: one email per email action")
             for action in emails:
-                self.assertEqual(action.mail_message_id.partner_ids, self.debtor)
+                self.assertEqual(action.mail_message_id.notification_ids.res_partner_id, self.debtor)
                 self.assertIn(invoice.name, action.mail_message_id.body)
             seen |= actions
             if actions.filtered(lambda a: a.channel == "phone"):
@@ -247,7 +247,9 @@ class TestDunningEngine(RecouvrementCommon):
         self.assertEqual(len(actions), 2)
         invoice_log = "".join(invoice.message_ids.mapped("body"))
         self.assertEqual(invoice_log.count("Second reminder"), 2, "one log per action (email and call)")
-        self.assertIn(actions.filtered(lambda a: a.channel == "email").mail_message_id, self.debtor.message_ids)
+        email = actions.filtered(lambda a: a.channel == "email")
+        self.assertIn(email.mail_message_id, email.message_ids, "the email itself is kept on its action")
+        self.assertTrue(any("Second reminder by email" in body for body in self.debtor.message_ids.mapped("body")))
         self.assertTrue(any("Second reminder by phone call" in body for body in self.debtor.message_ids.mapped("body")))
 
     def test_proposal_query_count_does_not_grow_with_debtors(self):
@@ -267,6 +269,27 @@ class TestDunningEngine(RecouvrementCommon):
         self.assertEqual((actions_5, actions_50), (5, 50))
         self.assertLessEqual(queries_50 - queries_5, 5, (queries_5, queries_50))
 
+    def test_email_execution_query_count_does_not_grow_with_debtors(self):
+        """Ten times more reminders in one batch: the emails, their notifications, the chatter logs and
+        the invoices' levels are written with a few more queries, not ten times more."""
+
+        def execute(count, offset):
+            for index in range(count):
+                self._invoice(self._debtor(f"Mail {offset} {index}"), 100.0 + index)
+            run = self.env["recouvrement.run"].create({"date": self._day(14), "company_id": self.company.id})
+            with freeze_time(self._day(14)), self.mock_mail_gateway():
+                run.action_propose()
+                self.env.invalidate_all()
+                with self._count_queries() as queries:
+                    run.action_execute()
+                    self.env.flush_all()
+            self.assertEqual(set(run.action_ids.mapped("state")), {"pending"})
+            self.assertEqual(len(run.action_ids.mail_message_id), count, "one email per debtor")
+            return queries["count"]
+
+        queries_5, queries_50 = execute(5, "a"), execute(50, "b")
+        self.assertLessEqual(queries_50, 2 * queries_5, (queries_5, queries_50))
+
 
 @tagged("post_install", "-at_install")
 class TestReminderEmails(RecouvrementCommon):
@@ -276,7 +299,7 @@ class TestReminderEmails(RecouvrementCommon):
         self._invoice(french, 100.0)
         self._invoice(english, 100.0)
         messages = self._run(self._day(14)).action_ids.mail_message_id
-        by_partner = {message.partner_ids.name: message for message in messages}
+        by_partner = {message.notification_ids.res_partner_id.name: message for message in messages}
         self.assertIn("relance de paiement", by_partner["Client Français"].subject)
         self.assertIn("Sauf erreur de notre part", by_partner["Client Français"].body)
         self.assertIn("Jours de retard", by_partner["Client Français"].body)
@@ -369,7 +392,7 @@ class TestEngineSafeguards(RecouvrementCommon):
             run.action_propose_and_execute()
         self.assertEqual(run.action_ids.mapped("state"), ["pending"])
         self.assertEqual(run.action_ids.done_user_id, self.agent)
-        self.assertIn(self.debtor, run.action_ids.sudo().mail_message_id.partner_ids)
+        self.assertIn(self.debtor, run.action_ids.sudo().mail_message_id.notification_ids.res_partner_id)
         billing = new_test_user(
             self.env,
             "billing",

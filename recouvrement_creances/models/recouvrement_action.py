@@ -169,21 +169,31 @@ class RecouvrementAction(models.Model):
                 fetch=True,
             )
         ]
-        line_rows = [
-            (
-                action_id, vals["company_id"], line["move_id"], line["date_due"], line["days_overdue"],
-                currency_of[vals["currency_id"]].round(line["amount_residual"]), line["level_id"] or None,
-                False, uid, now, uid, now,
+        # The lines, the bulk of the rows, go in as one array per column.
+        columns = {name: [] for name in ("action_id", "company_id", "move_id", "date_due", "days_overdue",
+                                         "amount_residual", "level_id")}  # fmt: skip
+        for action_id, vals in zip(action_ids, vals_list, strict=True):
+            currency = currency_of[vals["currency_id"]]
+            for _command, _id, line in vals["line_ids"]:
+                columns["action_id"].append(action_id)
+                columns["company_id"].append(vals["company_id"])
+                columns["move_id"].append(line["move_id"])
+                columns["date_due"].append(line["date_due"])
+                columns["days_overdue"].append(line["days_overdue"])
+                columns["amount_residual"].append(currency.round(line["amount_residual"]))
+                columns["level_id"].append(line["level_id"] or None)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO recouvrement_action_line (action_id, company_id, move_id, date_due, days_overdue,
+                       amount_residual, level_id, excluded, create_uid, create_date, write_uid, write_date)
+                   SELECT line.*, FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(action_id)s::int[], %(company_id)s::int[], %(move_id)s::int[],
+                                 %(date_due)s::date[], %(days_overdue)s::int[], %(amount_residual)s::numeric[],
+                                 %(level_id)s::int[]) AS line""",
+                uid=uid,
+                now=now,
+                **columns,
             )
-            for action_id, vals in zip(action_ids, vals_list, strict=True)
-            for _command, _id, line in vals["line_ids"]
-        ]  # fmt: skip
-        self.env.cr.execute_values(
-            """INSERT INTO recouvrement_action_line (action_id, company_id, move_id, date_due, days_overdue,
-                   amount_residual, level_id, excluded, create_uid, create_date, write_uid, write_date)
-               VALUES %s""",
-            line_rows,
-            page_size=1000,
         )
         self.env.invalidate_all()
         actions = self.browse(action_ids)

@@ -188,9 +188,10 @@ class RecouvrementRun(models.Model):
             return []
         if not self._is_above_minimum(policy, currency, debts + credits):
             return []
+        recipient = partner._collection_recipient()
         return [
-            self._prepare_action_vals(partner, currency, top_level, channel, debts + credits)
-            for channel in self._get_action_channels(partner, top_level)
+            self._prepare_action_vals(partner, currency, top_level, channel, recipient, debts + credits)
+            for channel in self._get_action_channels(recipient, top_level)
         ]
 
     def _prepare_line_vals(self, item, level):
@@ -206,17 +207,19 @@ class RecouvrementRun(models.Model):
         net = sum(vals["amount_residual"] for vals in line_vals)
         if currency.compare_amounts(net, 0) <= 0:
             return False
-        net_company = currency._convert(net, self.company_id.currency_id, self.company_id, self.date)
-        return self.company_id.currency_id.compare_amounts(net_company, policy.minimum_amount) >= 0
+        company_currency = self.company_id.currency_id
+        if currency != company_currency:
+            net = currency._convert(net, company_currency, self.company_id, self.date)
+        return company_currency.compare_amounts(net, policy.minimum_amount) >= 0
 
-    def _get_action_channels(self, partner, level):
-        """Channels of ``level`` for this debtor: email falls back to a letter when nobody has an email."""
+    def _get_action_channels(self, recipient, level):
+        """Channels of ``level`` for this debtor: email falls back to a letter when its recipient has no email."""
         channels = level._get_channels()
-        if "email" in channels and not partner._collection_recipient().email:
+        if "email" in channels and not recipient.email:
             channels = [("letter" if channel == "email" else channel) for channel in channels]
         return list(dict.fromkeys(channels))
 
-    def _prepare_action_vals(self, partner, currency, level, channel, line_vals):
+    def _prepare_action_vals(self, partner, currency, level, channel, recipient, line_vals):
         fallback = channel == "letter" and "email" in level._get_channels()
         return {
             "run_id": self.id,
@@ -227,7 +230,7 @@ class RecouvrementRun(models.Model):
             "channel": channel,
             "date": self.date,
             "email_fallback": fallback,
-            "recipient_id": partner._collection_recipient().id,
+            "recipient_id": recipient.id,
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
 

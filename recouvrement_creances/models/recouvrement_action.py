@@ -131,9 +131,10 @@ class RecouvrementAction(models.Model):
     def _create_proposals(self, vals_list):
         """Create proposed actions and their lines (``line_ids`` as create commands) in bulk.
 
-        The daily run proposes thousands of actions with tens of thousands of lines at once: they are
-        inserted with one statement per thousand rows, their totals summed here as the computes would,
-        instead of going through create() record by record. Access is checked as create() would.
+        The daily run proposes thousands of actions with tens of thousands of lines at once: the actions
+        are inserted a thousand rows per statement, the lines in one statement from column arrays, their
+        totals summed here with the computes' own function (``action_totals``), instead of going through
+        create() record by record. Access is checked as create() would.
         """
         self.check_access("create")
         self.env["recouvrement.action.line"].check_access("create")

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools import days_between
+from ..tools import days_between, next_level
 
 # Collection data of an invoice: only collection users change it.
 COLLECTION_FIELDS = {"collection_dispute", "collection_dispute_reason", "collection_dispute_until"}
@@ -80,10 +80,11 @@ class AccountMove(models.Model):
             return None
         policy = self.partner_id.with_company(self.company_id)._collection_policy()
         current = self.collection_level_id.offset_days if self.collection_level_id else None
-        for level in policy._sorted_levels() if policy else []:
-            if current is None or level.offset_days > current:
-                return level, fields.Date.add(self.invoice_date_due, days=level.offset_days)
-        return None
+        step = next_level(((level.offset_days, level) for level in policy.level_ids), current) if policy else None
+        if not step:
+            return None
+        offset, level = step
+        return level, fields.Date.add(self.invoice_date_due, days=offset)
 
     def _collection_ensure_access_tokens(self):
         """Give these invoices their portal access token, as get_portal_url() would one by one, in one

@@ -1,7 +1,9 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools import block_applies, days_between
+from ..tools import block_applies, days_between, next_level
 
 # Fields a salesperson may read but only collection users may change.
 COLLECTION_EDITABLE_FIELDS = {
@@ -76,38 +78,63 @@ class ResPartner(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    def _collection_open_invoice_domain(self):
+    def _collection_open_item_domain(self):
+        """Open receivable lines of these debtors' posted invoices in the current company."""
         return [
             ("company_id", "=", self.env.company.id),
-            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("move_id.move_type", "=", "out_invoice"),
         ]
 
     @api.depends_context("company", "uid")
     def _compute_collection_status(self):
         today = fields.Date.context_today(self)
-        company = self.env.company
-        invoices = self.env["account.move"].sudo().search(self._collection_open_invoice_domain())
-        by_partner = invoices.grouped("commercial_partner_id")
-        for partner in self:
-            moves = by_partner.get(partner.commercial_partner_id, self.env["account.move"])
-            overdue = moves.filtered(lambda m: m.invoice_date_due and m.invoice_date_due < today)
-            levels = moves.collection_level_id
-            top_level = max(levels, key=lambda level: level.offset_days, default=levels)
-            next_steps = [step for step in (move._collection_next_step() for move in moves) if step]
-            next_level, next_date = min(next_steps, key=lambda step: step[1], default=(False, False))
-            partner.collection_currency_id = company.currency_id
-            partner.collection_amount_due = sum(moves.mapped("amount_residual_signed"))
-            partner.collection_amount_overdue = sum(overdue.mapped("amount_residual_signed"))
-            partner.collection_oldest_overdue_days = max(
-                (days_between(m.invoice_date_due, today) for m in overdue), default=0
+        Level = self.env["recouvrement.level"]
+        rows = defaultdict(list)
+        # One row per debtor, due date, level and exclusion: the form never loads the invoices one by one.
+        for partner, due, level, excluded, residual in (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                self._collection_open_item_domain(),
+                ["partner_id", "date_maturity:day", "move_id.collection_level_id", "no_followup"],
+                ["amount_residual:sum"],
             )
-            partner.collection_level_id = top_level
+        ):
+            rows[partner].append((due, level, excluded, residual))
+        policies = self.commercial_partner_id._collection_policies()
+        for partner in self:
+            debtor = partner.commercial_partner_id
+            debts = rows.get(debtor, [])
+            overdue = [(due, residual) for due, _level, _excluded, residual in debts if due and due < today]
+            levels = Level.union(*(level for _due, level, _excluded, _residual in debts))
+            next_level, next_date = min(
+                self._collection_next_steps(policies[debtor], debts), key=lambda step: step[1], default=(False, False)
+            )
+            partner.collection_currency_id = self.env.company.currency_id
+            partner.collection_amount_due = sum(residual for *_rest, residual in debts)
+            partner.collection_amount_overdue = sum(residual for _due, residual in overdue)
+            partner.collection_oldest_overdue_days = max((days_between(due, today) for due, _r in overdue), default=0)
+            partner.collection_level_id = max(levels, key=lambda level: level.offset_days, default=Level)
             partner.collection_next_level_id = next_level
             partner.collection_next_date = next_date
             partner.collection_credit_hold = any(levels.mapped("credit_hold"))
+
+    @api.model
+    def _collection_next_steps(self, policy, debts):
+        """(level, date) of the next level of each group of open items that collection follows."""
+        if not policy:
+            return []
+        levels = [(level.offset_days, level) for level in policy.level_ids]
+        steps = []
+        for due, current, excluded, _residual in debts:
+            step = not excluded and due and next_level(levels, current.offset_days if current else None)
+            if step:
+                steps.append((step[1], fields.Date.add(due, days=step[0])))
+        return steps
 
     def _search_collection_level_id(self, operator, value):
         moves = (

@@ -290,6 +290,43 @@ class TestDunningEngine(RecouvrementCommon):
         queries_5, queries_50 = execute(5, "a"), execute(50, "b")
         self.assertLessEqual(queries_50, 2 * queries_5, (queries_5, queries_50))
 
+    def test_debtor_collection_figures(self):
+        """What the customer form's Collection tab shows, and that opening it costs the same few queries
+        for 2 or 30 open invoices."""
+        old = self._invoice(self.debtor, 1000.0)
+        self._invoice(self.debtor, 250.0, due=self._day(10))
+        self._run(self._day(14))  # "First reminder" for the old invoice, "Due date reminder" for the other
+        self._pay(old, 400.0, self._day(16))
+        excluded = self._invoice(self.debtor, 90.0, due=self._day(-40))
+        excluded.no_followup = True
+        self._invoice(self.debtor, 300.0, due=self._day(40))  # not due yet: its courtesy reminder is on day 26
+        with freeze_time(self._day(20)):
+            self.env.invalidate_all()
+            debtor = self.debtor.with_company(self.company)
+            self.assertRecordValues(
+                debtor,
+                [
+                    {
+                        "collection_amount_due": 600.0 + 250.0 + 90.0 + 300.0,
+                        "collection_amount_overdue": 600.0 + 250.0 + 90.0,
+                        "collection_oldest_overdue_days": 60,  # the excluded invoice still counts as owed
+                        "collection_level_id": self.levels[14].id,
+                        # the invoice due on day 10 is the first to reach its next level
+                        "collection_next_level_id": self.levels[14].id,
+                        "collection_next_date": self._day(24),
+                    }
+                ],
+            )
+            self.env.invalidate_all()
+            with self._count_queries() as few:
+                debtor.collection_amount_due  # noqa: B018
+            for index in range(28):
+                self._invoice(self.debtor, 10.0 + index, due=self._day(-index))
+            self.env.invalidate_all()
+            with self._count_queries() as many:
+                self.assertEqual(debtor.collection_amount_due, 1240.0 + sum(10.0 + i for i in range(28)))
+            self.assertEqual(many["count"], few["count"])
+
 
 @tagged("post_install", "-at_install")
 class TestReminderEmails(RecouvrementCommon):

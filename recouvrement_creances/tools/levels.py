@@ -34,6 +34,20 @@ def reached_level(levels, days_overdue, current_offset):
     return level
 
 
+def next_level(levels, current_offset):
+    """The first level above ``current_offset`` (None: the invoice has had no level yet), or None.
+
+    :param levels: iterable of ``(offset_days, level)``, any order
+
+    >>> next_level([(14, 'first'), (-14, 'courtesy'), (0, 'due')], current_offset=0)
+    (14, 'first')
+    >>> next_level([(-14, 'courtesy'), (0, 'due')], current_offset=0) is None
+    True
+    """
+    above = [pair for pair in levels if current_offset is None or pair[0] > current_offset]
+    return min(above, key=lambda pair: pair[0], default=None)
+
+
 def block_applies(blocked, until, on_date):
     """Whether a block (a dispute, a customer put on hold) set with an optional end date ``until``
     (included) still applies on ``on_date``.

@@ -2,15 +2,20 @@
 
     python run_bench.py ODOO_CONF DATABASE SIZE RESULTS_JSON [README]
 
+With BENCH_PROFILE=1 it also writes cProfile outputs of propose and execute beside RESULTS_JSON.
+
 Every step runs inside a savepoint that is rolled back: the database is left as the generator built it.
 Each timing is the median of REPEAT runs. Prints a table, writes the figures as JSON and, given a
 README, rewrites its performance table between the ``bench:start`` and ``bench:end`` markers.
 """
 
 import contextlib
+import cProfile
+import io
 import json
 import os
 import platform
+import pstats
 import re
 import resource
 import statistics
@@ -215,6 +220,38 @@ class Bench:
             "fields": names,
         }
 
+    def profile(self, directory):
+        """cProfile of one propose and of the execution of a tenth of the execute step's actions, written to
+        ``directory``/profile-<step>.txt (by cumulative and by own time). Not timed: the profiler slows
+        everything down."""
+        for step in ("propose", "execute"):
+            with self.rolled_back():
+                run = self.new_run()
+                profiler = cProfile.Profile()
+                if step == "propose":
+                    profiler.runcall(run.action_propose)
+                else:
+                    run.action_propose()
+                    actions = run.action_ids.filtered(
+                        lambda a: a.channel == "email" and a.level_id.offset_days == EXECUTE_LEVEL_OFFSET
+                    ).sorted("id")[: EXECUTE_DEBTORS[self.size] // 10]
+                    self.env.flush_all()
+                    self.env.invalidate_all()
+                    profiler.enable()
+                    run._execute_actions(actions)
+                    self.env.flush_all()
+                    profiler.disable()
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out).strip_dirs()
+            out.write(f"# {step} on {self.size}: by cumulative time\n")
+            stats.sort_stats("cumulative").print_stats(40)
+            out.write(f"# {step} on {self.size}: by own time\n")
+            stats.sort_stats("tottime").print_stats(25)
+            path = os.path.join(directory, f"profile-{step}.txt")
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(out.getvalue())
+            self.log(f"profile of {step} written to {path}")
+
     def run(self):
         self.count_debtors()
         self.log(f"{self.debtors} debtors with {self.open_invoices} open items, run date {self.date}")
@@ -346,7 +383,10 @@ def main():
     conf, dbname, size, output = sys.argv[1:5]
     readme = sys.argv[5] if len(sys.argv) > 5 else None
     with odoo_env(conf, dbname) as env:
-        results = Bench(env, size).run()
+        bench = Bench(env, size)
+        results = bench.run()
+        if os.environ.get("BENCH_PROFILE"):  # BENCH_PROFILE=1 make bench: also where the time goes
+            bench.profile(os.path.dirname(os.path.abspath(output)))
         env.cr.rollback()
     with open(output, "w", encoding="utf-8") as out:
         json.dump(results, out, indent=2, ensure_ascii=False)

@@ -1,7 +1,7 @@
 {
     "name": "Recouvrement de créances",
     "summary": "Debt collection for French companies: dunning, penalties, payment plans, legal stages",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Recouvrement de créances",
@@ -9,6 +9,7 @@
     "data": [
         "security/recouvrement_security.xml",
         "security/ir.model.access.csv",
+        "data/recouvrement_rate_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/recouvrement_policy_data.xml",
@@ -19,10 +20,13 @@
         "views/recouvrement_run_views.xml",
         "views/recouvrement_action_views.xml",
         "views/recouvrement_promise_views.xml",
+        "views/recouvrement_rate_views.xml",
+        "views/recouvrement_penalty_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "report/recouvrement_debtor_views.xml",
+        "report/report_invoice.xml",
         "views/menus.xml",
     ],
     "demo": [

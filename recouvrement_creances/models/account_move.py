@@ -1,8 +1,20 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from ..tools import days_between, next_level
+from ..tools.penalties import (
+    MissingRateError,
+    RateBelowFloorError,
+    as_fraction,
+    contract_rate_checked,
+    interest_segments,
+    round_amount,
+    uncovered_periods,
+    was_late,
+)
 
 # Collection data of an invoice: only collection users change it.
 COLLECTION_FIELDS = {"collection_dispute", "collection_dispute_reason", "collection_dispute_until"}
@@ -86,6 +98,42 @@ class AccountMove(models.Model):
         offset, level = step
         return level, fields.Date.add(self.invoice_date_due, days=offset)
 
+    # Late-payment penalties: computed on the day, never stored (they grow every day).
+    collection_penalty_amount = fields.Monetary(
+        string="Penalties Accrued to Date",
+        compute="_compute_collection_penalties",
+        help="Late-payment penalties (businesses) or legal interest from the formal notice (individuals) "
+        "accrued from the day after the due date until today or the payment.",
+    )
+    collection_indemnity_amount = fields.Monetary(
+        string="Recovery Indemnity",
+        compute="_compute_collection_penalties",
+        help="Fixed indemnity for recovery costs owed by a late business (Code de commerce D441-5).",
+    )
+    collection_penalty_to_invoice = fields.Monetary(
+        string="Not Yet Invoiced",
+        compute="_compute_collection_penalties",
+        help="Penalties accrued since the last penalty invoice, and the indemnity if it was never charged.",
+    )
+    collection_penalty_error = fields.Char(string="Penalties Not Computed", compute="_compute_collection_penalties")
+    collection_penalty_ids = fields.One2many(
+        "recouvrement.penalty",
+        "move_id",
+        string="Penalties Invoiced or Waived",
+        readonly=True,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+
+    @api.depends_context("company")
+    def _compute_collection_penalties(self):
+        figures = self._collection_penalty_figures(fields.Date.context_today(self))
+        for move in self:
+            figure = figures.get(move, {})
+            move.collection_penalty_amount = figure.get("accrued", 0.0)
+            move.collection_indemnity_amount = figure.get("indemnity", 0.0)
+            move.collection_penalty_to_invoice = figure.get("penalty", 0.0) + figure.get("indemnity_due", 0.0)
+            move.collection_penalty_error = figure.get("error", False)
+
     def _collection_ensure_access_tokens(self):
         """Give these invoices their portal access token, as get_portal_url() would one by one, in one
         statement: reminders link every invoice they list."""
@@ -99,6 +147,185 @@ class AccountMove(models.Model):
                 )
             )
             missing.invalidate_recordset(["access_token"])
+
+    # ------------------------------------------------------------------
+    # Late-payment penalties
+    # ------------------------------------------------------------------
+
+    def _collection_penalty_figures(self, on_date):
+        """The late-payment penalties of these customer invoices on ``on_date``, read in a few queries.
+
+        :return: {move: dict} with, in the invoice's currency: ``accrued`` (since the penalties started),
+            ``indemnity`` (owed for being late), ``penalty`` and ``indemnity_due`` (not yet invoiced nor
+            waived), ``date_from`` / ``date_to`` (the period not yet invoiced), ``rates`` (their label) and
+            ``error`` (why nothing could be computed, e.g. a missing rate; the amounts are then 0)
+        """
+        moves = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        moves -= moves._collection_penalty_invoices()  # penalties bear no penalties
+        if not moves:
+            return {}
+        debts = moves._collection_penalty_debts()
+        charged = moves._collection_penalty_charged()
+        notices = moves._collection_formal_notice_dates()
+        rates = self.env["recouvrement.rate"]._rate_table()
+        figures = {}
+        for company, company_moves in moves.grouped("company_id").items():
+            policies = company_moves.commercial_partner_id.with_company(company)._collection_policies()
+            for move in company_moves:
+                terms = move._collection_penalty_terms(policies[move.commercial_partner_id], rates)
+                figures[move] = move._collection_penalty_figure(
+                    terms, debts.get(move, []), charged.get(move, ([], 0.0)), notices.get(move), on_date
+                )
+        return figures
+
+    def _collection_penalty_terms(self, policy, rates):
+        """How this invoice's penalties are computed: {b2b, rate_of(half_year), basis, indemnity (EUR), rule}."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(self.company_id)
+        b2b = (policy.customer_kind if policy else ("b2b" if partner.is_company else "b2c")) == "b2b"
+        terms = {"b2b": b2b, "basis": policy.penalty_day_basis if policy else "365"}
+        terms["indemnity"] = (policy.penalty_indemnity if policy else 40.0) if b2b else 0.0
+        contract_rate = partner.collection_penalty_rate or (
+            policy.penalty_contract_rate if policy and policy.penalty_rate_rule == "contract" else 0.0
+        )
+        if not b2b:
+            terms["rate_of"] = lambda period: rates("legal_other", period)
+        elif contract_rate:
+            terms["rate_of"] = contract_rate_checked(contract_rate, lambda period: rates("legal_other", period))
+        else:
+            points = policy.penalty_ecb_points if policy else 10.0
+            terms["rate_of"] = lambda period: rates("ecb", period) + as_fraction(points)
+        return terms
+
+    def _collection_penalty_figure(self, terms, debts, charged, notice_date, on_date):
+        """The figures of :meth:`_collection_penalty_figures` for this invoice, given its ``terms``, its
+        ``debts`` [(due date, amount, payments)], what was ``charged`` already ([(first, last day)] of the
+        periods invoiced or waived, indemnity) and the date of its formal notice (individuals owe interest
+        from it only)."""
+        self.ensure_one()
+        covered, indemnity_charged = charged
+        figure = {"date_to": on_date, "date_from": None, "error": False, "rates": ""}
+        accrued, pending, late, rate_set = 0, 0, False, []
+        try:
+            for due, amount, payments in debts:
+                start = due if terms["b2b"] else notice_date and max(due, notice_date)
+                if not start:
+                    continue
+                late = late or was_late(amount, due, on_date, payments)
+                segments = interest_segments(amount, start, on_date, payments, terms["rate_of"], terms["basis"])
+                accrued += sum(segment.amount for segment in segments)
+                for after, until in uncovered_periods(start, on_date, covered):
+                    new = interest_segments(amount, after, until, payments, terms["rate_of"], terms["basis"])
+                    if new:
+                        pending += sum(segment.amount for segment in new)
+                        figure["date_from"] = min(filter(None, [figure["date_from"], new[0].date_from]))
+                rate_set += [segment.rate for segment in segments if segment.rate not in rate_set]
+        except (MissingRateError, RateBelowFloorError) as error:
+            figure.update(error=self.env["recouvrement.rate"]._rate_error(error).args[0])
+            figure.update(accrued=0.0, penalty=0.0, indemnity=0.0, indemnity_due=0.0)
+            return figure
+        indemnity = self._collection_indemnity_in_currency(terms["indemnity"], on_date) if late else 0.0
+        rounding = self.currency_id.rounding
+        figure.update(
+            accrued=round_amount(accrued, rounding),
+            penalty=round_amount(pending, rounding),
+            indemnity=indemnity,
+            indemnity_due=0.0 if indemnity_charged else indemnity,
+            rates=" ; ".join(f"{formatLang(self.env, float(rate), digits=2)} %" for rate in rate_set),
+        )
+        return figure
+
+    def _collection_penalty_invoices(self):
+        """Those of these moves that are penalty invoices."""
+        return self.env["account.move"].union(
+            *(
+                move
+                for [move] in self.env["account.move.line"]
+                .sudo()
+                ._read_group([("move_id", "in", self.ids), ("collection_penalty_id", "!=", False)], ["move_id"])
+            )
+        )
+
+    def _collection_invoice_mention(self):
+        """The late-payment terms this customer invoice prints (L441-9), or "": not on penalty invoices."""
+        self.ensure_one()
+        if self.move_type != "out_invoice" or self._collection_penalty_invoices():
+            return ""
+        return self.company_id._recouvrement_invoice_mention(self.partner_id)
+
+    def _collection_indemnity_in_currency(self, amount_eur, on_date):
+        """The fixed indemnity, set in euros, in this invoice's currency on ``on_date``."""
+        self.ensure_one()
+        euro = self.env.ref("base.EUR")
+        if not amount_eur or self.currency_id == euro:
+            return amount_eur
+        return euro._convert(amount_eur, self.currency_id, self.company_id, on_date)
+
+    def _collection_penalty_debts(self):
+        """{move: [(due date, amount, [(payment date, amount paid)])]}: one entry per receivable line (an
+        invoice in installments is late installment by installment), amounts in the invoice's currency."""
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "in", self.ids), ("account_type", "=", "asset_receivable")],
+                ["move_id", "date_maturity", "amount_currency", "date"],
+            )
+        )
+        partials = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            .search_fetch([("debit_move_id", "in", lines.ids)], ["debit_move_id", "max_date", "debit_amount_currency"])
+        )
+        payments = defaultdict(list)
+        for partial in partials:
+            payments[partial.debit_move_id].append((partial.max_date, partial.debit_amount_currency))
+        debts = defaultdict(list)
+        for line in lines.filtered(lambda line: line.amount_currency > 0):
+            debts[line.move_id].append((line.date_maturity or line.date, line.amount_currency, payments[line]))
+        return debts
+
+    def _collection_penalty_charged(self):
+        """{move: ([(first, last day)] of the penalties invoiced or waived, indemnity invoiced or waived)}; the
+        charges of a cancelled penalty invoice do not count."""
+        charges = (
+            self.env["recouvrement.penalty"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "in", self.ids), ("state", "!=", "cancelled")],
+                ["move_id", "date_from", "date_to", "indemnity_amount"],
+            )
+        )
+        charged = {}
+        for charge in charges:
+            periods, indemnity = charged.get(charge.move_id, ([], 0.0))
+            if charge.date_from:
+                periods.append((charge.date_from, charge.date_to))
+            charged[charge.move_id] = (periods, indemnity + charge.indemnity_amount)
+        return charged
+
+    def _collection_formal_notice_dates(self):
+        """{move: date of its first formal notice}: the acknowledgement of receipt if known, else the day the
+        registered letter was sent."""
+        lines = (
+            self.env["recouvrement.action.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("move_id", "in", self.ids),
+                    ("excluded", "=", False),
+                    ("action_id.channel", "=", "registered_letter"),
+                    ("action_id.state", "=", "done"),
+                ],
+                ["move_id", "action_id"],
+            )
+        )
+        dates = {}
+        for line in lines:
+            action = line.action_id
+            notice = action.registered_ack_date or (action.done_date and action.done_date.date()) or action.date
+            dates[line.move_id] = min(filter(None, [dates.get(line.move_id), notice]))
+        return dates
 
     # ------------------------------------------------------------------
     # Actions

@@ -42,6 +42,7 @@ class RecouvrementAction(models.Model):
     level_id = fields.Many2one("recouvrement.level", required=True, readonly=True, ondelete="restrict")
     policy_id = fields.Many2one(related="level_id.policy_id", store=True)
     needs_validation = fields.Boolean(related="level_id.needs_validation")
+    invoice_penalties = fields.Boolean(related="level_id.invoice_penalties")
     channel = fields.Selection([*CHANNELS, ("escalation", "Escalation")], required=True, readonly=True)
     date = fields.Date(required=True, readonly=True, index=True)
     state = fields.Selection(
@@ -357,7 +358,16 @@ class RecouvrementAction(models.Model):
         A QWeb view, compiled once, rather than a call inside each template's body: Odoo compiles a
         template's body again for every email."""
         self.ensure_one()
-        return self.env["ir.qweb"]._render("recouvrement_creances.collection_mail_body", {"object": self})
+        return self.env["ir.qweb"]._render(
+            "recouvrement_creances.collection_mail_body", {"object": self, "penalties": self._penalties_to_show()}
+        )
+
+    def _penalties_to_show(self):
+        """{invoice: penalty figures on the action's date} when its level shows the penalties, else {}."""
+        self.ensure_one()
+        if not self.level_id.charge_penalties:
+            return {}
+        return self.line_ids.filtered(lambda line: not line.excluded).move_id._collection_penalty_figures(self.date)
 
     def _send_mails(self, template):
         composer = (
@@ -532,6 +542,13 @@ class RecouvrementAction(models.Model):
     # ------------------------------------------------------------------
     # Phone calls
     # ------------------------------------------------------------------
+
+    def action_invoice_penalties(self):
+        """Open *Invoice the Penalties* on this action's debtor and invoices."""
+        self.ensure_one()
+        return self.partner_id.action_collection_invoice_penalties() | {
+            "context": {"active_model": self._name, "active_ids": self.ids}
+        }
 
     def action_log_call(self):
         self.ensure_one()

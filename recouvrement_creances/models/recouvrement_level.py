@@ -46,6 +46,13 @@ class RecouvrementLevel(models.Model):
         string="Credit Hold from this Level",
         help="A debtor that reached this level is put on credit hold.",
     )
+    charge_penalties = fields.Boolean(
+        string="Show Penalties",
+        help="The emails and letters of this level show, per invoice, the penalties accrued and the indemnity.",
+    )
+    invoice_penalties = fields.Boolean(
+        help="The actions of this level offer to invoice the penalties (Invoice the Penalties).",
+    )
     escalation = fields.Selection(
         [("none", "None"), ("legal", "Legal Case"), ("agency", "Collection Agency")],
         default="none",

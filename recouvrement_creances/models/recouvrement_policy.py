@@ -28,6 +28,32 @@ class RecouvrementPolicy(models.Model):
         help="A debtor whose net amount due is below this amount is not followed up.",
     )
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers with this policy")
+    # Late-payment penalties (Code de commerce L441-10, D441-5; Code civil 1231-6 for individuals)
+    penalty_rate_rule = fields.Selection(
+        [("ecb", "ECB Rate + Points"), ("contract", "Contractual Rate")],
+        string="Penalty Rate",
+        required=True,
+        default="ecb",
+        help="Businesses: the ECB rate in force on 1 January / 1 July plus points (10 by law when the terms "
+        "say nothing), or a contractual rate, never below 3 × the legal interest rate. Individuals owe the "
+        "legal interest rate from the formal notice instead.",
+    )
+    penalty_ecb_points = fields.Float(string="Points above the ECB Rate", digits=(6, 2), default=10.0)
+    penalty_contract_rate = fields.Float(string="Contractual Rate (%)", digits=(7, 4))
+    penalty_indemnity = fields.Float(
+        string="Recovery Indemnity (EUR)",
+        digits=(16, 2),
+        default=40.0,
+        help="Fixed indemnity for recovery costs owed by a late business per invoice (D441-5): 40 EUR, not less. "
+        "Never charged to individuals.",
+    )
+    penalty_day_basis = fields.Selection(
+        [("365", "365 Days"), ("actual", "Actual Days of the Year")],
+        string="Day Basis",
+        required=True,
+        default="365",
+        help="365 days: each day of delay is 1/365 of the yearly rate. Actual: a day of a leap year is 1/366.",
+    )
 
     @api.constrains("level_ids")
     def _check_level_offsets(self):
@@ -42,6 +68,18 @@ class RecouvrementPolicy(models.Model):
                         offsets=", ".join(str(offset) for offset in offsets),
                     )
                 )
+
+    @api.constrains("penalty_rate_rule", "penalty_contract_rate", "penalty_indemnity", "penalty_ecb_points")
+    def _check_penalty_terms(self):
+        for policy in self:
+            if policy.penalty_indemnity < 40:
+                raise ValidationError(
+                    self.env._("The recovery indemnity is 40 EUR at least (Code de commerce D441-5).")
+                )
+            if policy.penalty_ecb_points < 0:
+                raise ValidationError(self.env._("The points added to the ECB rate cannot be negative."))
+            if policy.penalty_rate_rule == "contract":
+                self.env["recouvrement.rate"]._check_contract_rate(policy.penalty_contract_rate)
 
     def _compute_partner_count(self):
         counts = dict(

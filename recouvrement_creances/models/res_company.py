@@ -1,4 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import formatLang
+
+# Accounts of the French chart (l10n_fr) used by default: late-payment interest is financial income on
+# commercial receivables (763100); the fixed indemnity is a penalty received on sales (758100).
+FR_PENALTY_ACCOUNTS = {"penalty": "pcg_7631", "indemnity": "pcg_7581"}
 
 
 class ResCompany(models.Model):
@@ -18,6 +24,27 @@ class ResCompany(models.Model):
         "recouvrement.policy",
         string="Default Policy for Individuals",
         domain="[('company_id', '=', id), ('customer_kind', '=', 'b2c')]",
+    )
+
+    recouvrement_penalty_account_id = fields.Many2one(
+        "account.account",
+        string="Penalty Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the late-payment penalties invoiced. Default with the French chart: 763100.",
+    )
+    recouvrement_indemnity_account_id = fields.Many2one(
+        "account.account",
+        string="Indemnity Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the fixed recovery indemnities invoiced. Default with the French chart: 758100.",
+    )
+    recouvrement_invoice_mention = fields.Boolean(
+        string="Penalty Terms on Invoices",
+        default=True,
+        help="Print on the invoices of business customers the late-payment penalty rate and the 40 EUR "
+        "recovery indemnity (Code de commerce L441-9).",
     )
 
     @api.model_create_multi
@@ -59,4 +86,54 @@ class ResCompany(models.Model):
         configured = self.recouvrement_b2b_policy_id if kind == "b2b" else self.recouvrement_b2c_policy_id
         return configured or self.env["recouvrement.policy"].search(
             [("company_id", "=", self.id), ("customer_kind", "=", kind)], limit=1
+        )
+
+    def _recouvrement_penalty_accounts(self):
+        """(penalty account, indemnity account): the configured ones, else those of the French chart."""
+        self.ensure_one()
+        accounts = []
+        for kind, configured in (
+            ("penalty", self.recouvrement_penalty_account_id),
+            ("indemnity", self.recouvrement_indemnity_account_id),
+        ):
+            account = configured or self.env["account.chart.template"].with_company(self).ref(
+                FR_PENALTY_ACCOUNTS[kind], raise_if_not_found=False
+            )
+            if not account:
+                raise UserError(
+                    self.env._(
+                        "Choose the income accounts of the penalties and of the recovery indemnity in "
+                        "Accounting > Configuration > Settings > Debt Collection (company %(company)s).",
+                        company=self.name,
+                    )
+                )
+            accounts.append(account)
+        return tuple(accounts)
+
+    def _recouvrement_invoice_mention(self, partner):
+        """The late-payment terms to print on an invoice to ``partner`` (L441-9), or ``""``: for business
+        customers, when the company prints them."""
+        self.ensure_one()
+        partner = partner.commercial_partner_id.with_company(self)
+        policy = partner._collection_policy()
+        if not self.recouvrement_invoice_mention or (policy.customer_kind if policy else "b2b") != "b2b":
+            return ""
+        contract_rate = partner.collection_penalty_rate or (
+            policy.penalty_contract_rate if policy and policy.penalty_rate_rule == "contract" else 0.0
+        )
+        if contract_rate:
+            rate = self.env._("%(rate)s %% per year", rate=formatLang(self.env, contract_rate, digits=2))
+        else:
+            points = policy.penalty_ecb_points if policy else 10.0
+            rate = self.env._(
+                "the European Central Bank's main refinancing rate plus %(points)s points",
+                points=formatLang(self.env, points, digits=0 if points == int(points) else 2),
+            )
+        indemnity = policy.penalty_indemnity if policy else 40.0
+        return self.env._(
+            "Late payment: penalties are due from the day after the due date, without any reminder, at %(rate)s "
+            "(Code de commerce L441-10), plus a fixed indemnity for recovery costs of %(indemnity)s EUR per "
+            "invoice (D441-5).",
+            rate=rate,
+            indemnity=formatLang(self.env, indemnity, digits=0 if indemnity == int(indemnity) else 2),
         )

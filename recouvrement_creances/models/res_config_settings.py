@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .recouvrement_rate import ECB_CHECKED_UNTIL
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -7,3 +9,26 @@ class ResConfigSettings(models.TransientModel):
     recouvrement_auto_run = fields.Boolean(related="company_id.recouvrement_auto_run", readonly=False)
     recouvrement_b2b_policy_id = fields.Many2one(related="company_id.recouvrement_b2b_policy_id", readonly=False)
     recouvrement_b2c_policy_id = fields.Many2one(related="company_id.recouvrement_b2c_policy_id", readonly=False)
+    recouvrement_penalty_account_id = fields.Many2one(
+        related="company_id.recouvrement_penalty_account_id", readonly=False
+    )
+    recouvrement_indemnity_account_id = fields.Many2one(
+        related="company_id.recouvrement_indemnity_account_id", readonly=False
+    )
+    recouvrement_invoice_mention = fields.Boolean(related="company_id.recouvrement_invoice_mention", readonly=False)
+    recouvrement_ecb_checked_until = fields.Date(
+        string="ECB Rates Known Until",
+        help="Last day up to which the ECB rate table is complete. A half-year starting later has no ECB "
+        "reference rate: its penalties are not computed until you check the table and move this date.",
+    )
+
+    def get_values(self):
+        values = super().get_values()
+        values["recouvrement_ecb_checked_until"] = self.env["recouvrement.rate"]._ecb_checked_until()
+        return values
+
+    def set_values(self):
+        super().set_values()
+        self.env["ir.config_parameter"].sudo().set_param(
+            ECB_CHECKED_UNTIL, fields.Date.to_string(self.recouvrement_ecb_checked_until) or False
+        )

@@ -12,6 +12,7 @@ COLLECTION_EDITABLE_FIELDS = {
     "collection_contact_id",
     "collection_block_reason",
     "collection_block_until",
+    "collection_penalty_rate",
 }
 
 
@@ -38,6 +39,13 @@ class ResPartner(models.Model):
     collection_block_until = fields.Date(
         string="Blocked Until",
         help="No follow-up for this customer up to this date (included).",
+    )
+    collection_penalty_rate = fields.Float(
+        string="Contractual Penalty Rate (%)",
+        digits=(7, 4),
+        company_dependent=True,
+        help="Late-payment penalty rate agreed with this customer, per year. It replaces the policy's rule and "
+        "may not be below 3 × the legal interest rate. Empty: the policy's rule.",
     )
     collection_action_ids = fields.One2many(
         "recouvrement.action",
@@ -73,6 +81,22 @@ class ResPartner(models.Model):
     collection_next_date = fields.Date(string="Next Action Date", compute="_compute_collection_status")
     collection_credit_hold = fields.Boolean(string="Credit Hold", compute="_compute_collection_status")
     collection_action_count = fields.Integer(compute="_compute_collection_action_count")
+    collection_penalty_amount = fields.Monetary(
+        string="Penalties Accrued to Date",
+        compute="_compute_collection_penalties",
+        currency_field="collection_currency_id",
+    )
+    collection_indemnity_amount = fields.Monetary(
+        string="Recovery Indemnities",
+        compute="_compute_collection_penalties",
+        currency_field="collection_currency_id",
+    )
+    collection_penalty_to_invoice = fields.Monetary(
+        string="Penalties Not Yet Invoiced",
+        compute="_compute_collection_penalties",
+        currency_field="collection_currency_id",
+    )
+    collection_penalty_error = fields.Char(string="Penalties Not Computed", compute="_compute_collection_penalties")
 
     # ------------------------------------------------------------------
     # Computes
@@ -135,6 +159,46 @@ class ResPartner(models.Model):
             if step:
                 steps.append((step[1], fields.Date.add(due, days=step[0])))
         return steps
+
+    @api.depends_context("company", "uid")
+    def _compute_collection_penalties(self):
+        """Totals of the debtors' late invoices, in the company's currency (converted on the day)."""
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        invoices = self._collection_penalty_invoices()
+        figures = invoices._collection_penalty_figures(today)
+        totals = defaultdict(lambda: defaultdict(float))
+        for move, figure in figures.items():
+            total = totals[move.commercial_partner_id]
+            for key in ("accrued", "indemnity", "penalty", "indemnity_due"):
+                total[key] += move.currency_id._convert(figure[key], company.currency_id, company, today)
+            total["error"] = total["error"] or figure["error"]
+        for partner in self:
+            total = totals[partner.commercial_partner_id]
+            partner.collection_penalty_amount = total["accrued"]
+            partner.collection_indemnity_amount = total["indemnity"]
+            partner.collection_penalty_to_invoice = total["penalty"] + total["indemnity_due"]
+            partner.collection_penalty_error = total["error"] or False
+
+    def _collection_penalty_invoices(self):
+        """The posted customer invoices of these debtors in the current company that may bear penalties: past
+        their due date, and due within the last five years (Code de commerce L110-4)."""
+        today = fields.Date.context_today(self)
+        return self.env["account.move"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", "<", today),
+                ("invoice_date_due", ">=", fields.Date.subtract(today, years=5)),
+            ]
+        )
+
+    @api.constrains("collection_penalty_rate")
+    def _check_collection_penalty_rate(self):
+        for partner in self.filtered("collection_penalty_rate"):
+            self.env["recouvrement.rate"]._check_contract_rate(partner.collection_penalty_rate)
 
     def _search_collection_level_id(self, operator, value):
         moves = (
@@ -225,6 +289,18 @@ class ResPartner(models.Model):
         )
         run.action_propose_and_execute()
         return run._get_records_action(name=self.env._("Collection Run"))
+
+    def action_collection_invoice_penalties(self):
+        """Open *Invoice the Penalties* for this customer."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoice the Penalties"),
+            "res_model": "recouvrement.penalty.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": self.commercial_partner_id.ids},
+        }
 
     def action_open_collection_actions(self):
         self.ensure_one()

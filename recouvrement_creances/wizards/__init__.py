@@ -1,3 +1,5 @@
 from . import recouvrement_block_wizard
 from . import recouvrement_call_wizard
 from . import recouvrement_exclude_wizard
+from . import recouvrement_penalty_wizard
+from . import recouvrement_penalty_wizard_line

@@ -201,6 +201,30 @@ class AccountChartTemplate(models.AbstractModel):
         run.action_propose()
         run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed" and not a.needs_validation))
         self._recouvrement_demo_mark_mails_sent()
+        self._recouvrement_demo_penalties(today)
+
+    def _recouvrement_demo_penalties(self, today):
+        """The penalties of one late business are invoiced; another's are waived, with the reason. They are
+        counted up to today, or up to the last day whose ECB rate is known."""
+        until = min(today, self.env["recouvrement.rate"]._ecb_known_until() or today)
+        wizard = (
+            self.env["recouvrement.penalty.wizard"]
+            .with_user(self.env.ref("base.user_admin"))
+            .with_context(active_model="res.partner", default_date=until)
+        )
+        invoiced = wizard.with_context(active_ids=self.env.ref("recouvrement_creances.partner_fromagerie_savoie").ids)
+        invoiced.create({}).action_invoice()
+        waived = wizard.with_context(active_ids=self.env.ref("recouvrement_creances.partner_savonnerie_provence").ids)
+        waived = waived.create({})
+        for line in waived.line_ids:
+            line.write(
+                {
+                    "penalty_waived": line.penalty_amount,
+                    "indemnity_waived": line.indemnity_amount,
+                    "waiver_reason": "Geste commercial : client depuis douze ans, premier retard.",
+                }
+            )
+        waived.action_invoice()
 
     def _recouvrement_demo_calls(self, calls, today):
         outcomes = ["reached", "promise", "no_answer"]

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from odoo import api, fields, models
@@ -12,6 +12,7 @@ from ..tools.penalties import (
     contract_rate_checked,
     half_year_start,
     half_years,
+    next_half_year,
 )
 
 RATE_KINDS = [
@@ -67,6 +68,12 @@ class RecouvrementRate(models.Model):
         """Last day up to which the ECB table is known to be complete (set in the settings)."""
         value = self.env["ir.config_parameter"].sudo().get_param(ECB_CHECKED_UNTIL)
         return fields.Date.to_date(value) if value else None
+
+    @api.model
+    def _ecb_known_until(self):
+        """Last day of the last half-year whose ECB reference rate is known, or None."""
+        checked_until = self._ecb_checked_until()
+        return checked_until and next_half_year(half_year_start(checked_until)) - timedelta(days=1)
 
     @api.model
     def _rate_table(self):

@@ -79,6 +79,40 @@ class TestDemoData(TransactionCase):
             open_refund, [{"state": "posted", "payment_state": "not_paid", "amount_residual": 774.00}]
         )
 
+    def test_demo_penalties_invoiced_and_waived(self):
+        """Fromagerie de Savoie (120 days late) has a penalty invoice; Savonnerie de Provence's are waived."""
+        charge = self._demo("savoie_1").collection_penalty_ids
+        self.assertEqual(charge.state, "invoiced")
+        self.assertEqual(charge.indemnity_amount, 40.0)
+        self.assertGreater(charge.penalty_amount, 0.0)
+        invoice = charge.invoice_id
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    "state": "posted",
+                    "amount_tax": 0.0,
+                    "amount_total": charge.penalty_amount + 40.0,
+                    "move_type": "out_invoice",
+                }
+            ],
+        )
+        self.assertEqual(sorted(invoice.invoice_line_ids.mapped("account_id.code")), ["758100", "763100"])
+        waived = self._demo("savonnerie_1").collection_penalty_ids
+        self.assertRecordValues(
+            waived,
+            [
+                {
+                    "state": "waived",
+                    "amount_charged": 0.0,
+                    "indemnity_waived": 40.0,
+                    "waiver_reason": "Geste commercial : client depuis douze ans, premier retard.",
+                }
+            ],
+        )
+        self.assertFalse(waived.invoice_id)
+        self.assertIn("Geste commercial", self._demo("savonnerie_1").message_ids[0].body)
+
     def test_collection_menu_visibility(self):
         menu = self.env.ref("recouvrement_creances.menu_recouvrement_overdue")
         agent = new_test_user(self.env, "agent", groups="recouvrement_creances.group_recouvrement_agent")

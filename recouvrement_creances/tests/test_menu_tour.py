@@ -79,3 +79,31 @@ class TestTours(HttpCase):
         self.assertRecordValues(call, [{"state": "done", "call_outcome": "promise"}])
         self.assertRecordValues(call.promise_id, [{"amount": 450.0, "date": fields.Date.to_date("2099-01-15")}])
         self.assertEqual(call.promise_id.move_ids, invoice)
+
+    def test_manager_invoices_penalties_with_a_waiver(self):
+        # the ECB table is taken as complete up to today, whenever the test runs
+        self.env["ir.config_parameter"].set_param(
+            "recouvrement_creances.ecb_rates_checked_until", fields.Date.to_string(fields.Date.today())
+        )
+        debtor = self._debtor("Tour Penalties")
+        late = self._overdue_invoice(debtor, 20)
+        expected = late._collection_penalty_figures(fields.Date.today())[late]
+        self.start_tour(
+            f"/odoo/action-account.res_partner_action_customer/{debtor.id}", "recouvrement_penalty_tour", login="admin"
+        )
+        charge = late.collection_penalty_ids
+        self.assertRecordValues(
+            charge,
+            [
+                {
+                    "state": "invoiced",
+                    "penalty_amount": expected["penalty"],
+                    "indemnity_amount": 40.0,
+                    "indemnity_waived": 40.0,
+                    "waiver_reason": "Geste commercial",
+                }
+            ],
+        )
+        self.assertGreater(expected["penalty"], 0.0)
+        self.assertEqual(charge.invoice_id.amount_total, expected["penalty"], "the indemnity waived is not invoiced")
+        self.assertEqual(charge.invoice_id.state, "posted")

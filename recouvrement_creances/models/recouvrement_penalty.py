@@ -28,11 +28,11 @@ class RecouvrementPenalty(models.Model):
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     date_from = fields.Date(string="Penalties From", readonly=True)
     date_to = fields.Date(string="Penalties Until", required=True, readonly=True)
-    rates = fields.Char(string="Rates", readonly=True)
+    rates = fields.Char(readonly=True)
     penalty_amount = fields.Monetary(string="Penalties", readonly=True)
     penalty_waived = fields.Monetary(string="Penalties Waived", readonly=True)
     indemnity_amount = fields.Monetary(string="Indemnity", readonly=True)
-    indemnity_waived = fields.Monetary(string="Indemnity Waived", readonly=True)
+    indemnity_waived = fields.Monetary(readonly=True)
     waiver_reason = fields.Char(readonly=True)
     amount_charged = fields.Monetary(compute="_compute_amount_charged", string="Invoiced")
     invoice_id = fields.Many2one(

@@ -28,7 +28,8 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         self.env["ir.config_parameter"].sudo().set_param(
             ECB_CHECKED_UNTIL, fields.Date.to_string(self.recouvrement_ecb_checked_until) or False
         )
+        return result

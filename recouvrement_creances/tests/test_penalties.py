@@ -138,8 +138,8 @@ class TestPenaltiesInOdoo(RecouvrementCommon):
         """*Invoice the Penalties* for ``partner`` on ``on_date``; ``waivers``: {invoice: (penalty, indemnity,
         reason)} typed in the preview."""
         with freeze_time(on_date):
-            context = {"active_model": "res.partner", "active_ids": partner.ids}
-            form = Form(self.env["recouvrement.penalty.wizard"].with_context(context))
+            wizard = self.env["recouvrement.penalty.wizard"]
+            form = Form(wizard.with_context(active_model="res.partner", active_ids=partner.ids))
             for index in range(len(form.line_ids)):
                 with form.line_ids.edit(index) as line:
                     if line.move_id in (waivers or {}):
@@ -163,6 +163,14 @@ class TestPenaltiesInOdoo(RecouvrementCommon):
             self.assertEqual(rate_of("ecb", date.fromisoformat(period)) + 10, Fraction(rate), period)
         with self.assertRaises(MissingRateError, msg="the ECB decision of 2026-10-29 is not known"):
             rate_of("ecb", date(2027, 1, 1))
+
+    def test_settings_move_the_ecb_table_date(self):
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.recouvrement_ecb_checked_until, date(2026, 10, 28))
+        settings.recouvrement_ecb_checked_until = date(2027, 1, 5)
+        settings.save().execute()
+        # a manager checked the table on 5 January 2027: the ECB rate in force on 1 January is known (2.65)
+        self.assertEqual(self.env["recouvrement.rate"]._rate_table()("ecb", date(2027, 1, 1)), Fraction("2.65"))
 
     def test_rate_form_lists_the_missing_half_years(self):
         with freeze_time("2026-11-22"):

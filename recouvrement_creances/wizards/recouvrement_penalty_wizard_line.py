@@ -18,7 +18,7 @@ class RecouvrementPenaltyWizardLine(models.TransientModel):
     indemnity_amount = fields.Monetary(string="Indemnity", compute="_compute_figures", store=True)
     error = fields.Char(string="Not Computed", compute="_compute_figures", store=True)
     penalty_waived = fields.Monetary(string="Penalties Waived")
-    indemnity_waived = fields.Monetary(string="Indemnity Waived")
+    indemnity_waived = fields.Monetary()
     waiver_reason = fields.Char()
     amount_charged = fields.Monetary(string="To Invoice", compute="_compute_amount_charged")
 

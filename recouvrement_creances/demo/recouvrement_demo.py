@@ -97,7 +97,8 @@ class AccountChartTemplate(models.AbstractModel):
         for key, _partner, due, _amount, _label, situation in DEMO_INVOICES:
             self._recouvrement_demo_apply_situation(by_key[key], situation, today + timedelta(days=due))
         self._recouvrement_demo_partners(moves.partner_id)
-        self._recouvrement_demo_history(today)
+        # the history is written by the admin, in the admin's language (the chatter logs are French)
+        self.with_context(lang=self.env.ref("base.user_admin").lang)._recouvrement_demo_history(today)
 
     @api.model
     def _recouvrement_demo_usd(self, company):

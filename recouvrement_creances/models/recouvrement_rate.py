@@ -140,7 +140,8 @@ class RecouvrementRate(models.Model):
     def _missing_half_years_text(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         return "\n".join(
-            f"{kinds[kind]}: {self._half_year_label(period)}" for kind, period in self._missing_half_years()
+            self.env._("%(kind)s: %(half_year)s", kind=kinds[kind], half_year=self._half_year_label(period))
+            for kind, period in self._missing_half_years()
         )
 
     @api.model

@@ -179,7 +179,7 @@ class AccountMove(models.Model):
         return figures
 
     def _collection_penalty_terms(self, policy, rates):
-        """How this invoice's penalties are computed: {b2b, rate_of(half_year), basis, indemnity (EUR), rule}."""
+        """How this invoice's penalties are computed: {b2b, rate_of(half_year), basis, indemnity (EUR)}."""
         self.ensure_one()
         partner = self.commercial_partner_id.with_company(self.company_id)
         b2b = (policy.customer_kind if policy else ("b2b" if partner.is_company else "b2c")) == "b2b"

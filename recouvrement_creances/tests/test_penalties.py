@@ -349,6 +349,24 @@ class TestPenaltiesInOdoo(RecouvrementCommon):
             wizard.action_invoice()
         self.assertFalse(self.env["recouvrement.penalty"].search([("partner_id", "=", self.debtor.id)]))
 
+    def test_invoice_from_an_action_of_a_level_flagged_to_invoice(self):
+        listed = self._invoice(self.debtor, 1000.0)
+        with self.mock_mail_gateway():
+            for offset in (14, 30, 60):
+                self._run(self._day(offset))
+            run = self._run(self._day(90))  # "Last amicable notice" is flagged to invoice the penalties
+        action = run.action_ids.filtered(lambda a: a.channel == "email")
+        self.assertTrue(action.invoice_penalties)
+        self._invoice(self.debtor, 500.0, due=self._day(80))  # late too, but not in this action
+        with freeze_time(self._day(90)):
+            opened = action.action_invoice_penalties()
+            wizard = self.env[opened["res_model"]].with_context(opened["context"]).create({})
+        # 3 March .. 31 May 2026 is 90 days at 12.15 %: 1000 x 12.15 % x 90 / 365 = 10935 / 365 = 29.9589... -> 29.96
+        self.assertRecordValues(
+            wizard.line_ids, [{"move_id": listed.id, "penalty_amount": 29.96, "indemnity_amount": 40.0}]
+        )
+        self.assertFalse(self.levels[60].invoice_penalties, "the earlier levels only show them")
+
     def test_only_managers_invoice_penalties(self):
         self._invoice(self.debtor, 1000.0)
         with freeze_time("2026-04-01"), self.assertRaises(AccessError):

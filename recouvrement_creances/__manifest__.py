@@ -27,9 +27,11 @@
         "views/res_config_settings_views.xml",
         "report/recouvrement_debtor_views.xml",
         "report/report_invoice.xml",
+        "report/recouvrement_letter_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
     ],

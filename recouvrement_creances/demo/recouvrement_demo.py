@@ -201,8 +201,19 @@ class AccountChartTemplate(models.AbstractModel):
         run = Run.create({"date": today})
         run.action_propose()
         run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed" and not a.needs_validation))
+        self._recouvrement_demo_formal_notice(run)
         self._recouvrement_demo_mark_mails_sent()
         self._recouvrement_demo_penalties(today)
+
+    def _recouvrement_demo_formal_notice(self, run):
+        """The manager validated today's formal notice to Fromagerie de Savoie: the registered letter is
+        printed (its PDF kept on the action) and posted."""
+        notice = run.action_ids.filtered(
+            lambda a: a.channel == "registered_letter"
+            and a.partner_id == self.env.ref("recouvrement_creances.partner_fromagerie_savoie")
+        )
+        notice.action_execute()
+        notice.registered_number = "1A 184 293 5561 7"
 
     def _recouvrement_demo_penalties(self, today):
         """The penalties of one late business are invoiced; another's are waived, with the reason. They are

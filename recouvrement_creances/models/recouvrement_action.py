@@ -1,14 +1,27 @@
+import base64
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
+from odoo.tools.image import image_data_uri
 
-from ..tools import action_totals
+from ..tools import action_totals, euros_in_words
 from .recouvrement_level import CHANNELS
 
 # The only fields a user may write on an action; everything else is written by the engine (as superuser).
-USER_EDITABLE_FIELDS = {"note", "registered_number", "registered_ack_date"}
+USER_EDITABLE_FIELDS = {
+    "note",
+    "registered_number",
+    "registered_sent_date",
+    "registered_ack_date",
+    "registered_ack_scan",
+    "registered_ack_scan_name",
+    "registered_outcome",
+}
+# Days a registered letter is taken to need to reach the debtor while its acknowledgement is unknown.
+REGISTERED_DELIVERY_DAYS = 3
 STATE_TRANSITIONS = {
     "proposed": {"pending", "done", "failed", "cancelled"},
     "pending": {"done", "failed"},
@@ -77,11 +90,42 @@ class RecouvrementAction(models.Model):
     done_user_id = fields.Many2one("res.users", string="Executed by", readonly=True)
     call_outcome = fields.Selection(CALL_OUTCOMES, readonly=True)
     promise_id = fields.Many2one("recouvrement.promise", readonly=True)
-    registered_number = fields.Char(string="Registered Letter Number")
+    registered_number = fields.Char(string="Registered Letter Number", help="The LRAR number on the receipt.")
+    registered_sent_date = fields.Date(string="Sent on")
     registered_ack_date = fields.Date(string="Acknowledgement of Receipt")
+    registered_ack_scan = fields.Binary(string="Acknowledgement Scan", attachment=True)
+    registered_ack_scan_name = fields.Char()
+    registered_outcome = fields.Selection(
+        [
+            ("received", "Received"),
+            ("unclaimed", "Returned: Notified, Not Claimed"),
+            ("refused", "Returned: Refused"),
+            ("unknown_address", "Returned: Unknown at this Address"),
+        ],
+        string="Delivery",
+    )
+    notice_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_notice_deadline",
+        store=True,
+        help="Deadline given by the formal notice: from the acknowledgement of receipt, or from the sending date "
+        "plus 3 days while the acknowledgement is unknown.",
+    )
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", readonly=True)
     exclusion_reason = fields.Char(readonly=True)
     error = fields.Text(readonly=True)
     note = fields.Html()
+
+    @api.depends("registered_ack_date", "registered_sent_date", "date", "level_id.notice_deadline_days", "channel")
+    def _compute_notice_deadline(self):
+        for action in self:
+            if action.channel != "registered_letter":
+                action.notice_deadline = False
+                continue
+            received = action.registered_ack_date or fields.Date.add(
+                action.registered_sent_date or action.date, days=REGISTERED_DELIVERY_DAYS
+            )
+            action.notice_deadline = fields.Date.add(received, days=action.level_id.notice_deadline_days)
 
     @api.depends("partner_id", "level_id", "channel")
     def _compute_name(self):
@@ -248,21 +292,39 @@ class RecouvrementAction(models.Model):
             raise AccessError(
                 self.env._("Only a collection manager may execute actions of levels that need validation.")
             )
-        missing = self._get_unaddressable().partner_id
-        if missing:
+        problems = self._get_letter_problems()
+        if problems:
             raise UserError(
-                self.env._(
-                    "These customers have no complete postal address (street, zip, city) for a letter: %(names)s.",
-                    names=", ".join(missing.mapped("display_name")),
-                )
+                self.env._("These letters cannot be printed:\n%(problems)s", problems="\n".join(problems.values()))
             )
 
-    def _get_unaddressable(self):
-        """Letters whose debtor has no complete postal address."""
-        return self.filtered(
-            lambda action: action.channel in ("letter", "registered_letter")
-            and not (action.partner_id.street and action.partner_id.zip and action.partner_id.city)
-        )
+    def _get_letter_problems(self):
+        """{action: what its letter lacks, as a sentence} for the letters among these actions that cannot be
+        printed: checked before anything is rendered."""
+        problems = {}
+        for action in self.filtered(lambda a: a.channel in ("letter", "registered_letter")):
+            missing = action._letter_missing()
+            if missing:
+                problems[action] = self.env._(
+                    "%(partner)s: %(missing)s.", partner=action.partner_id.display_name, missing="; ".join(missing)
+                )
+        return problems
+
+    def _letter_missing(self):
+        """What this letter lacks: the debtor's postal address, the company's bank account (payment
+        instructions), the SIREN/SIRET of a French company."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        missing = []
+        if not (partner.street and partner.zip and partner.city):
+            missing.append(self.env._("no complete postal address (street, zip, city)"))
+        if not company.partner_id.bank_ids:
+            missing.append(
+                self.env._("%(company)s has no bank account for the payment instructions", company=company.name)
+            )
+        if company.country_id.code == "FR" and not company.company_registry:
+            missing.append(self.env._("%(company)s has no SIREN/SIRET", company=company.name))
+        return missing
 
     def action_execute(self):
         """Execute the selected proposed actions (review screen)."""
@@ -349,8 +411,32 @@ class RecouvrementAction(models.Model):
             message_of = {mail.res_id: mail.mail_message_id for mail in mails}
             for action in actions:
                 action.write({"state": "pending", "mail_message_id": message_of[action.id].id})
+        self.filtered(lambda action: action.level_id.attach_statement)._attach_statements()
         # A recipient without a valid address fails at once, before anything is sent.
         self._sync_mail_status()
+
+    def _attach_statements(self):
+        """Join the debtor's statement of account (PDF) to the queued email of each of these actions."""
+        report = self.env.ref("recouvrement_creances.action_report_collection_statement")
+        for action in self:
+            partner = action.partner_id.with_company(action.company_id)
+            pdf, _type = (
+                report.with_company(action.company_id)
+                .with_context(lang=partner.lang)
+                ._render_qweb_pdf(report.report_name, partner.ids)
+            )
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": action.with_context(lang=partner.lang).env._(
+                        "Statement %(partner)s.pdf", partner=partner.name
+                    ),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": "mail.message",
+                    "res_id": action.mail_message_id.id,
+                }
+            )
+            action.mail_message_id.attachment_ids = [fields.Command.link(attachment.id)]
 
     def collection_mail_details(self):
         """The part shared by every collection email (invoices, total, how to pay), for the templates.
@@ -396,13 +482,102 @@ class RecouvrementAction(models.Model):
         self.write({"state": "pending"})
 
     def _execute_letter(self):
+        self._render_letters()
         self._schedule_activity(
             "recouvrement_creances.mail_activity_collection_letter",
             lambda action: action.env._("Send the letter to %(partner)s", partner=action.partner_id.name),
         )
 
     def _execute_registered_letter(self):
+        for action in self:
+            action.registered_sent_date = action.date
         self._execute_letter()
+
+    def _render_letters(self):
+        """Render each action's letter, one PDF per action (the unpatched wkhtmltopdf cannot render several
+        documents at once), and keep it on the action: the evidence is exactly what was sent."""
+        report = self.env.ref("recouvrement_creances.action_report_collection_letter")
+        for action in self:
+            pdf, _type = report.with_context(lang=action.partner_id.lang)._render_qweb_pdf(
+                report.report_name, action.ids
+            )
+            action.letter_attachment_id = self.env["ir.attachment"].create(
+                {
+                    "name": action._letter_filename(),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": action.id,
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Letter content (report/recouvrement_letter_templates.xml)
+    # ------------------------------------------------------------------
+
+    def _letter_values(self):
+        """What the letter of this action prints, computed once for the template."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: not line.excluded).sorted(lambda line: (line.date_due, line.id))
+        formal = self.channel == "registered_letter"
+        show_penalties = formal or self.level_id.charge_penalties
+        figures = lines.move_id._collection_penalty_figures(self.date) if show_penalties else {}
+        rows = []
+        for line in lines:
+            figure = figures.get(line.move_id, {}) if line.amount_residual > 0 else {}
+            rows.append(
+                {"line": line, "penalty": figure.get("penalty", 0.0), "indemnity": figure.get("indemnity_due", 0.0)}
+            )
+        penalties = self.currency_id.round(sum(row["penalty"] for row in rows))
+        indemnities = self.currency_id.round(sum(row["indemnity"] for row in rows))
+        total = self.currency_id.round(self.amount_total + penalties + indemnities)
+        claimed = lines.filtered(lambda line: line.amount_residual > 0)
+        b2b = self.policy_id.customer_kind == "b2b"
+        return {
+            "rows": rows,
+            "formal": formal,
+            # an individual owes interest only from the formal notice: no empty column before
+            "show_penalties": show_penalties and (b2b or bool(penalties)),
+            "b2b": b2b,
+            "penalties": penalties,
+            "indemnities": indemnities,
+            "total": total,
+            "total_in_words": self._amount_in_words(total),
+            "place_date": self._letter_place_date(),
+            "bank": self.company_id.partner_id.bank_ids[:1],
+            "payment_reference": ", ".join(filter(None, claimed.mapped("payment_reference"))),
+            "pay_url": self._letter_payment_url(claimed[:1].move_id),
+            "signatory": self._responsible_user(),
+        }
+
+    def _amount_in_words(self, amount):
+        """The amount in words in the debtor's language: French euros the way a formal notice writes them."""
+        if self.currency_id.name == "EUR" and (self.env.lang or "").startswith("fr"):
+            return euros_in_words(amount)
+        return self.currency_id.amount_to_text(amount)
+
+    def _letter_place_date(self):
+        """ "Lyon, le 3 mars 2026": the company's city and the action's date, in the debtor's language."""
+        date = format_date(self.env, self.date, date_format="d MMMM y")
+        if self.date.day == 1 and (self.env.lang or "").startswith("fr"):
+            date = "1er" + date[1:]
+        return self.env._("%(city)s, %(date)s", city=self.company_id.city or "", date=date)
+
+    def _letter_payment_url(self, invoice):
+        """Link to pay online: the portal page of the oldest invoice claimed."""
+        if not invoice:
+            return False
+        invoice._collection_ensure_access_tokens()
+        return self.get_base_url() + invoice.get_portal_url()
+
+    def _letter_qr_code(self, url):
+        """The payment link as a QR code image (data URI), embedded: no server needed to print it."""
+        png = self.env["ir.actions.report"].barcode("QR", url, width=180, height=180)
+        return image_data_uri(base64.b64encode(png))
+
+    def _letter_filename(self):
+        self.ensure_one()
+        return f"{self.date} {self.partner_id.name} {self.level_id.name}.pdf".replace("/", "-")
 
     def _execute_escalation(self):
         self._schedule_activity(

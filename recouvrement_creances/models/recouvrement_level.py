@@ -53,6 +53,20 @@ class RecouvrementLevel(models.Model):
     invoice_penalties = fields.Boolean(
         help="The actions of this level offer to invoice the penalties (Invoice the Penalties).",
     )
+    letter_body = fields.Html(
+        string="Letter Text",
+        translate=True,
+        help="The body of this level's letters, between the salutation and the table of invoices.",
+    )
+    notice_deadline_days = fields.Integer(
+        string="Deadline (days)",
+        default=8,
+        help="Formal notice: days given to pay, from the acknowledgement of receipt.",
+    )
+    attach_statement = fields.Boolean(
+        string="Attach the Statement",
+        help="The emails of this level carry the debtor's statement of account as a PDF.",
+    )
     escalation = fields.Selection(
         [("none", "None"), ("legal", "Legal Case"), ("agency", "Collection Agency")],
         default="none",

@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
+from odoo.tools.pdf import merge_pdf
 
 from ..tools import block_applies, days_between, reached_level
 
@@ -260,15 +261,12 @@ class RecouvrementRun(models.Model):
         self.ensure_one()
         if commit:
             # Unattended: what cannot be executed waits for a manager instead of stopping the run.
-            blocked = actions._get_unaddressable()
-            if blocked:
+            problems = actions._get_letter_problems()
+            if problems:
                 self._message_log(
-                    body=self.env._(
-                        "Not executed, no complete postal address: %(names)s.",
-                        names=", ".join(blocked.partner_id.mapped("display_name")),
-                    )
+                    body=self.env._("Letters not printed: %(problems)s", problems=" ".join(problems.values()))
                 )
-            actions -= blocked
+            actions = actions.filtered(lambda action: action not in problems)
         actions._check_executable()
         actions = actions.sorted("id")
         size = self._get_batch_size()
@@ -288,6 +286,24 @@ class RecouvrementRun(models.Model):
         for run in self:
             if run.state == "proposed" and not run.action_ids.filtered(lambda a: a.state == "proposed"):
                 run.state = "done"
+
+    def action_print_letters(self):
+        """One PDF of all the letters of this run, to print and post: the letters as they were rendered at
+        execution, merged, each starting on a new page."""
+        self.ensure_one()
+        letters = self.action_ids.filtered("letter_attachment_id").sorted(lambda a: (a.partner_id.name or "", a.id))
+        if not letters:
+            raise UserError(self.env._("This run has no letter to print yet: letters are rendered when executed."))
+        merged = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Letters %(run)s.pdf", run=self.name),
+                "raw": merge_pdf([action.letter_attachment_id.raw for action in letters]),
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{merged.id}?download=true", "target": "self"}
 
     def action_open_actions(self):
         self.ensure_one()

@@ -40,6 +40,14 @@ class ResCompany(models.Model):
         domain="[('account_type', 'in', ('income', 'income_other'))]",
         help="Income account of the fixed recovery indemnities invoiced. Default with the French chart: 758100.",
     )
+    recouvrement_legal_form = fields.Char(
+        string="Legal Form and Capital",
+        help="Printed in the letterhead of collection letters, e.g. SARL au capital de 50 000 €.",
+    )
+    recouvrement_trade_register = fields.Char(
+        string="Trade Register",
+        help="Printed in the letterhead of collection letters, e.g. RCS Lyon.",
+    )
     recouvrement_invoice_mention = fields.Boolean(
         string="Penalty Terms on Invoices",
         default=True,

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools import block_applies, days_between, next_level
+from ..tools import AGEING_BUCKETS, ageing_bucket, block_applies, days_between, next_level
 
 # Fields a salesperson may read but only collection users may change.
 COLLECTION_EDITABLE_FIELDS = {
@@ -194,6 +194,48 @@ class ResPartner(models.Model):
                 ("invoice_date_due", ">=", fields.Date.subtract(today, years=5)),
             ]
         )
+
+    def _collection_statement_values(self):
+        """The statement of account of this debtor in the current company: its open items (credit notes and
+        unallocated payments included), each in its ageing column, with the totals."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        lines = self.env["account.move.line"].search_fetch(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("parent_state", "=", "posted"),
+                ("account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+            ],
+            ["move_name", "date", "date_maturity", "amount_residual"],
+            order="date_maturity, id",
+        )
+        rows = [
+            {
+                "name": line.move_name,
+                "date": line.date,
+                "due": line.date_maturity,
+                "amount": line.amount_residual,
+                "bucket": ageing_bucket(days_between(line.date_maturity or line.date, today)),
+            }
+            for line in lines
+        ]
+        labels = {
+            "not_due": self.env._("Not Due"),
+            "1_30": self.env._("1–30 Days"),
+            "31_60": self.env._("31–60 Days"),
+            "61_90": self.env._("61–90 Days"),
+            "over_90": self.env._("Over 90 Days"),
+        }
+        return {
+            "date": today,
+            "currency": self.env.company.currency_id,
+            "rows": rows,
+            "buckets": [(bucket, labels[bucket]) for bucket in AGEING_BUCKETS],
+            "totals": {bucket: sum(r["amount"] for r in rows if r["bucket"] == bucket) for bucket in AGEING_BUCKETS},
+            "total": sum(row["amount"] for row in rows),
+        }
 
     @api.constrains("collection_penalty_rate")
     def _check_collection_penalty_rate(self):

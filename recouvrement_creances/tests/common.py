@@ -27,6 +27,15 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
         cls.policy_b2b = cls.company._recouvrement_default_policy("b2b")
         cls.policy_b2c = cls.company._recouvrement_default_policy("b2c")
         cls.levels = {level.offset_days: level for level in cls.policy_b2b.level_ids}
+        # what letters print in their letterhead and payment instructions
+        cls.company.company_registry = "84213750700013"
+        cls.company_bank = cls.env["res.partner.bank"].create(
+            {
+                "partner_id": cls.company.partner_id.id,
+                "acc_number": "FR76 3000 6000 0112 3456 7890 189",
+                "bank_id": cls.env["res.bank"].create({"name": "Banque Test", "bic": "BTSTFRPPXXX"}).id,
+            }
+        )
         cls.manager = new_test_user(
             cls.env,
             "coll_manager",

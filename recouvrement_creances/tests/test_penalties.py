@@ -360,7 +360,7 @@ class TestPenaltiesInOdoo(RecouvrementCommon):
         self._invoice(self.debtor, 500.0, due=self._day(80))  # late too, but not in this action
         with freeze_time(self._day(90)):
             opened = action.action_invoice_penalties()
-            wizard = self.env[opened["res_model"]].with_context(opened["context"]).create({})
+            wizard = self.env[opened["res_model"]].with_context(**opened["context"]).create({})
         # 3 March .. 31 May 2026 is 90 days at 12.15 %: 1000 x 12.15 % x 90 / 365 = 10935 / 365 = 29.9589... -> 29.96
         self.assertRecordValues(
             wizard.line_ids, [{"move_id": listed.id, "penalty_amount": 29.96, "indemnity_amount": 40.0}]

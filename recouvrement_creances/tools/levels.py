@@ -48,6 +48,21 @@ def next_level(levels, current_offset):
     return min(above, key=lambda pair: pair[0], default=None)
 
 
+AGEING_BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
+
+
+def ageing_bucket(days_overdue):
+    """The ageing column of an item ``days_overdue`` days past its due date (0 or less: not due).
+
+    >>> [ageing_bucket(days) for days in (0, 1, 30, 31, 61, 91)]
+    ['not_due', '1_30', '1_30', '31_60', '61_90', 'over_90']
+    """
+    for bucket, limit in zip(AGEING_BUCKETS, (0, 30, 60, 90), strict=False):
+        if days_overdue <= limit:
+            return bucket
+    return "over_90"
+
+
 def block_applies(blocked, until, on_date):
     """Whether a block (a dispute, a customer put on hold) set with an optional end date ``until``
     (included) still applies on ``on_date``.

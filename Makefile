@@ -1,5 +1,5 @@
 # Thin entry points; the work is in scripts/.
-.PHONY: setup run test lint i18n bench clean
+.PHONY: setup run test lint i18n bench letters clean
 
 setup:
 	bash scripts/bootstrap.sh
@@ -18,6 +18,9 @@ i18n:
 
 bench:
 	bash scripts/bench.sh
+
+letters:
+	bash scripts/letters.sh
 
 clean:
 	rm -rf .local

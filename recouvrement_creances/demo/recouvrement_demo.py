@@ -190,30 +190,29 @@ class AccountChartTemplate(models.AbstractModel):
             self.env.invalidate_all()
         admin = self.env.ref("base.user_admin")
         Run = self.env["recouvrement.run"].with_user(admin).with_context(mail_notify_force_send=False)
+        savoie = self.env.ref("recouvrement_creances.partner_fromagerie_savoie")
         for days_ago in DEMO_RUN_DAYS_AGO:
             run = Run.create({"date": today - timedelta(days=days_ago)})
             run.action_propose()
             to_validate = run.action_ids.filtered(lambda a: a.state == "proposed" and a.needs_validation)
-            to_validate._cancel("Reporté : le client a demandé un délai au téléphone.")
+            # the manager validates the formal notice to Fromagerie de Savoie and postpones the others
+            notice = to_validate.filtered(lambda a: a.channel == "registered_letter" and a.partner_id == savoie)
+            (to_validate - notice)._cancel("Reporté : le client a demandé un délai au téléphone.")
             run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed"))
             run.action_ids.filtered("done_date").sudo().write({"done_date": fields.Datetime.to_datetime(run.date)})
             self._recouvrement_demo_calls(run.action_ids.filtered(lambda a: a.channel == "phone"), today)
+            notice.write(
+                {
+                    "registered_number": "1A 184 293 5561 7",
+                    "registered_ack_date": run.date + timedelta(days=2),
+                    "registered_outcome": "received",
+                }
+            )
         run = Run.create({"date": today})
         run.action_propose()
         run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed" and not a.needs_validation))
-        self._recouvrement_demo_formal_notice(run)
         self._recouvrement_demo_mark_mails_sent()
         self._recouvrement_demo_penalties(today)
-
-    def _recouvrement_demo_formal_notice(self, run):
-        """The manager validated today's formal notice to Fromagerie de Savoie: the registered letter is
-        printed (its PDF kept on the action) and posted."""
-        notice = run.action_ids.filtered(
-            lambda a: a.channel == "registered_letter"
-            and a.partner_id == self.env.ref("recouvrement_creances.partner_fromagerie_savoie")
-        )
-        notice.action_execute()
-        notice.registered_number = "1A 184 293 5561 7"
 
     def _recouvrement_demo_penalties(self, today):
         """The penalties of one late business are invoiced; another's are waived, with the reason. They are

@@ -113,6 +113,21 @@ class TestDemoData(TransactionCase):
         self.assertFalse(waived.invoice_id)
         self.assertIn("Geste commercial", self._demo("savonnerie_1").message_ids[0].body)
 
+    def test_demo_formal_notice_and_letters_produced(self):
+        """The formal notice to Fromagerie de Savoie was validated a week ago: its PDF is kept on the action."""
+        notice = self.env["recouvrement.action"].search(
+            [
+                ("partner_id", "=", self.env.ref("recouvrement_creances.partner_fromagerie_savoie").id),
+                ("channel", "=", "registered_letter"),
+                ("state", "=", "done"),
+            ]
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertEqual(notice.registered_number, "1A 184 293 5561 7")
+        self.assertEqual(notice.notice_deadline, notice.registered_ack_date + timedelta(days=8))
+        self.assertEqual(notice.letter_attachment_id.mimetype, "application/pdf")
+        self.assertEqual(notice.letter_attachment_id.raw[:4], b"%PDF")
+
     def test_collection_menu_visibility(self):
         menu = self.env.ref("recouvrement_creances.menu_recouvrement_overdue")
         agent = new_test_user(self.env, "agent", groups="recouvrement_creances.group_recouvrement_agent")

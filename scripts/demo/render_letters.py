@@ -1,0 +1,46 @@
+"""Renders three collection documents of the demo database, as PDF and as PNG pages, to look at them:
+a first reminder letter, the mise en demeure of Euro Import as it was sent (the PDF kept on its action), and
+the statement of account of Fromagerie de Savoie.
+
+    python render_letters.py ODOO_CONF DATABASE OUTDIR
+"""
+
+import os
+import subprocess
+import sys
+
+from odoo_env import odoo_env
+
+
+def main():
+    conf, dbname, outdir = sys.argv[1:4]
+    os.makedirs(outdir, exist_ok=True)
+    with odoo_env(conf, dbname) as env:
+        actions = env["recouvrement.action"]
+        savoie = env.ref("recouvrement_creances.partner_fromagerie_savoie")
+        letter = env.ref("recouvrement_creances.action_report_collection_letter")
+        statement = env.ref("recouvrement_creances.action_report_collection_statement")
+        reminder = actions.search([("level_id.offset_days", "=", 14), ("state", "in", ("pending", "done"))], limit=1)
+        notice = actions.search([("channel", "=", "registered_letter"), ("letter_attachment_id", "!=", False)], limit=1)
+        if not reminder or not notice:
+            raise SystemExit(f"{dbname} has no first reminder or no formal notice: is it the demo database?")
+        documents = {
+            "first_reminder": letter.with_context(lang=reminder.partner_id.lang)._render_qweb_pdf(
+                letter.report_name, reminder.ids
+            )[0],
+            "mise_en_demeure": notice.letter_attachment_id.raw,
+            "statement": statement.with_context(lang=savoie.lang)._render_qweb_pdf(statement.report_name, savoie.ids)[
+                0
+            ],
+        }
+        env.cr.rollback()  # rendering a letter may give an invoice its portal token: keep the demo as it is
+    for name, pdf in documents.items():
+        path = os.path.join(outdir, f"{name}.pdf")
+        with open(path, "wb") as file:
+            file.write(pdf)
+        subprocess.run(["pdftoppm", "-r", "80", "-png", path, os.path.join(outdir, name)], check=True)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

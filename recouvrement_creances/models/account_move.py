@@ -164,19 +164,22 @@ class AccountMove(models.Model):
         moves -= moves._collection_penalty_invoices()  # penalties bear no penalties
         if not moves:
             return {}
-        debts = moves._collection_penalty_debts()
-        charged = moves._collection_penalty_charged()
-        notices = moves._collection_formal_notice_dates()
         rates = self.env["recouvrement.rate"]._rate_table()
-        figures = {}
+        terms = {}
         for company, company_moves in moves.grouped("company_id").items():
             policies = company_moves.commercial_partner_id.with_company(company)._collection_policies()
             for move in company_moves:
-                terms = move._collection_penalty_terms(policies[move.commercial_partner_id], rates)
-                figures[move] = move._collection_penalty_figure(
-                    terms, debts.get(move, []), charged.get(move, ([], 0.0)), notices.get(move), on_date
-                )
-        return figures
+                terms[move] = move._collection_penalty_terms(policies[move.commercial_partner_id], rates)
+        debts = moves._collection_penalty_debts()
+        charged = moves._collection_penalty_charged()
+        # only individuals' interest runs from the formal notice
+        notices = moves.filtered(lambda move: not terms[move]["b2b"])._collection_formal_notice_dates()
+        return {
+            move: move._collection_penalty_figure(
+                terms[move], debts.get(move, []), charged.get(move, ([], 0.0)), notices.get(move), on_date
+            )
+            for move in moves
+        }
 
     def _collection_penalty_terms(self, policy, rates):
         """How this invoice's penalties are computed: {b2b, rate_of(half_year), basis, indemnity (EUR)}."""
@@ -215,7 +218,11 @@ class AccountMove(models.Model):
                 segments = interest_segments(amount, start, on_date, payments, terms["rate_of"], terms["basis"])
                 accrued += sum(segment.amount for segment in segments)
                 for after, until in uncovered_periods(start, on_date, covered):
-                    new = interest_segments(amount, after, until, payments, terms["rate_of"], terms["basis"])
+                    new = (
+                        segments  # nothing charged yet: the whole period is still to invoice
+                        if (after, until) == (start, on_date)
+                        else interest_segments(amount, after, until, payments, terms["rate_of"], terms["basis"])
+                    )
                     if new:
                         pending += sum(segment.amount for segment in new)
                         figure["date_from"] = min(filter(None, [figure["date_from"], new[0].date_from]))
@@ -256,10 +263,9 @@ class AccountMove(models.Model):
     def _collection_indemnity_in_currency(self, amount_eur, on_date):
         """The fixed indemnity, set in euros, in this invoice's currency on ``on_date``."""
         self.ensure_one()
-        euro = self.env.ref("base.EUR")
-        if not amount_eur or self.currency_id == euro:
+        if not amount_eur or self.currency_id.name == "EUR":
             return amount_eur
-        return euro._convert(amount_eur, self.currency_id, self.company_id, on_date)
+        return self.env.ref("base.EUR")._convert(amount_eur, self.currency_id, self.company_id, on_date)
 
     def _collection_penalty_debts(self):
         """{move: [(due date, amount, [(payment date, amount paid)])]}: one entry per receivable line (an
@@ -307,6 +313,8 @@ class AccountMove(models.Model):
     def _collection_formal_notice_dates(self):
         """{move: date of its first formal notice}: the acknowledgement of receipt if known, else the day the
         registered letter was sent."""
+        if not self:
+            return {}
         lines = (
             self.env["recouvrement.action.line"]
             .sudo()

@@ -22,6 +22,7 @@
         "views/recouvrement_promise_views.xml",
         "views/recouvrement_rate_views.xml",
         "views/recouvrement_penalty_views.xml",
+        "views/recouvrement_payment_plan_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",

@@ -6,6 +6,8 @@ from . import recouvrement_action
 from . import recouvrement_action_line
 from . import recouvrement_promise
 from . import recouvrement_penalty
+from . import recouvrement_payment_plan
+from . import recouvrement_payment_plan_line
 from . import account_move
 from . import account_move_line
 from . import mail_activity

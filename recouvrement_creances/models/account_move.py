@@ -116,6 +116,16 @@ class AccountMove(models.Model):
         help="Penalties accrued since the last penalty invoice, and the indemnity if it was never charged.",
     )
     collection_penalty_error = fields.Char(string="Penalties Not Computed", compute="_compute_collection_penalties")
+    collection_payment_plan_ids = fields.Many2many(
+        "recouvrement.payment.plan",
+        "recouvrement_payment_plan_move_rel",
+        "move_id",
+        "plan_id",
+        string="Payment Plans",
+        readonly=True,
+        copy=False,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
     collection_penalty_ids = fields.One2many(
         "recouvrement.penalty",
         "move_id",

@@ -89,6 +89,8 @@ class RecouvrementRun(models.Model):
             ("reconciled", "=", False),
             ("amount_residual_currency", "!=", 0),
             ("no_followup", "=", False),
+            # an active payment plan replaces dunning for its invoices
+            ("move_id.collection_payment_plan_ids", "not any", [("state", "=", "active")]),
         ]
         if self.partner_ids:
             domain.append(("partner_id", "child_of", self.partner_ids.ids))

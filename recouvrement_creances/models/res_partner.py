@@ -53,6 +53,12 @@ class ResPartner(models.Model):
         string="Collection Actions",
         groups="recouvrement_creances.group_recouvrement_agent",
     )
+    collection_payment_plan_ids = fields.One2many(
+        "recouvrement.payment.plan",
+        "partner_id",
+        string="Payment Plans",
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
     collection_promise_ids = fields.One2many(
         "recouvrement.promise",
         "partner_id",

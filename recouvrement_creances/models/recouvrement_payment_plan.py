@@ -1,0 +1,193 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class RecouvrementPaymentPlan(models.Model):
+    """An échéancier: a debtor pays some of its invoices in installments. The payments are the normal
+    reconciliations of those invoices; the installments' paid amounts follow from them, oldest first."""
+
+    _name = "recouvrement.payment.plan"
+    _description = "Payment Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company, index=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        "recouvrement_payment_plan_move_rel",
+        "plan_id",
+        "move_id",
+        string="Invoices Covered",
+        readonly=True,
+        check_company=True,
+    )
+    date = fields.Date(string="Agreed on", required=True, readonly=True, default=fields.Date.context_today)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("proposed", "Proposed"),
+            ("active", "Active"),
+            ("completed", "Completed"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    frequency = fields.Selection(
+        [("weekly", "Weekly"), ("monthly", "Monthly"), ("quarterly", "Quarterly")],
+        required=True,
+        readonly=True,
+        default="monthly",
+    )
+    interest_rate = fields.Float(string="Interest Rate (%)", digits=(7, 4), readonly=True)
+    grace_days = fields.Integer(
+        default=5, help="Days after its due date before an unpaid installment counts as missed and breaks the plan."
+    )
+    line_ids = fields.One2many("recouvrement.payment.plan.line", "plan_id", string="Installments", readonly=True)
+    amount_covered = fields.Monetary(
+        readonly=True, help="What the covered invoices still owed when the plan was agreed."
+    )
+    amount_total = fields.Monetary(string="Total Scheduled", compute="_compute_amounts", store=True)
+    amount_paid = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_residual = fields.Monetary(string="Still Owed", compute="_compute_amounts", store=True)
+    progress = fields.Float(compute="_compute_amounts", store=True)
+    signed_date = fields.Date(
+        string="Signed on",
+        tracking=True,
+        help="The signed plan is an acknowledgement of the debt: it interrupts prescription (Code civil 2240).",
+    )
+    signed_document = fields.Binary(string="Signed Agreement", attachment=True)
+    signed_document_name = fields.Char()
+    replaced_by_id = fields.Many2one("recouvrement.payment.plan", string="Replaced by", readonly=True)
+
+    @api.depends("partner_id", "date")
+    def _compute_name(self):
+        for plan in self:
+            plan.name = self.env._(
+                "Payment plan %(partner)s of %(date)s", partner=plan.partner_id.name or "", date=plan.date or ""
+            )
+
+    @api.depends("line_ids.amount", "amount_covered", "move_ids.amount_residual")
+    def _compute_amounts(self):
+        for plan in self:
+            plan.amount_total = sum(plan.line_ids.mapped("amount"))
+            owed = sum(plan.move_ids.mapped("amount_residual"))
+            plan.amount_paid = plan.currency_id.round(max(plan.amount_covered - owed, 0.0))
+            plan.amount_residual = plan.currency_id.round(max(plan.amount_total - plan.amount_paid, 0.0))
+            plan.progress = 100.0 * plan.amount_paid / plan.amount_total if plan.amount_total else 0.0
+
+    # ------------------------------------------------------------------
+    # Creation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_coverable(self, moves, amount, first_date):
+        """Refuse, before anything is created, a plan that cannot be: the messages name what is wrong."""
+        if not moves:
+            raise UserError(self.env._("Select the open invoices the plan covers."))
+        if moves.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted" or not m.amount_residual):
+            raise UserError(self.env._("A payment plan covers posted customer invoices that are still open."))
+        if len(moves.commercial_partner_id) > 1:
+            raise UserError(self.env._("A payment plan covers the invoices of one customer."))
+        if len(moves.currency_id) > 1:
+            raise UserError(self.env._("A payment plan covers invoices in one currency: make one plan per currency."))
+        busy = moves.filtered(lambda m: m.collection_payment_plan_ids.filtered(lambda p: p.state == "active"))
+        if busy:
+            raise UserError(
+                self.env._(
+                    "These invoices are already in an active payment plan: %(invoices)s.",
+                    invoices=", ".join(busy.mapped("name")),
+                )
+            )
+        residual = sum(moves.mapped("amount_residual"))
+        if moves.currency_id.compare_amounts(amount, residual) > 0:
+            raise UserError(
+                self.env._(
+                    "The amount to schedule (%(amount)s) is more than what the invoices still owe (%(residual)s).",
+                    amount=moves.currency_id.format(amount),
+                    residual=moves.currency_id.format(residual),
+                )
+            )
+        if first_date < fields.Date.context_today(self):
+            raise UserError(self.env._("The first installment cannot be due in the past."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_propose(self):
+        """The plan was sent to the debtor for agreement."""
+        if self.filtered(lambda plan: plan.state != "draft"):
+            raise UserError(self.env._("Only a draft payment plan can be proposed."))
+        self.write({"state": "proposed"})
+
+    def action_activate(self):
+        """The debtor agreed: the plan replaces dunning for its invoices."""
+        for plan in self:
+            if plan.state not in ("draft", "proposed"):
+                raise UserError(self.env._("Only a draft or proposed payment plan can be activated."))
+            plan._check_coverable(plan.move_ids, plan.amount_covered, fields.Date.context_today(self))
+        self.write({"state": "active"})
+
+    def action_cancel(self):
+        if self.filtered(lambda plan: plan.state in ("completed", "cancelled")):
+            raise UserError(self.env._("A completed or cancelled payment plan cannot be cancelled."))
+        self.write({"state": "cancelled"})
+
+    def write(self, vals):
+        if {"line_ids", "move_ids", "frequency", "interest_rate", "amount_covered"} & vals.keys() and self.filtered(
+            lambda plan: plan.state not in ("draft", "proposed")
+        ):
+            raise UserError(
+                self.env._(
+                    "The schedule of an active plan cannot be changed: cancel it and make a new plan, the history "
+                    "is kept."
+                )
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Follow-up
+    # ------------------------------------------------------------------
+
+    def _update_states(self, on_date=None):
+        """Complete the active plans whose invoices are paid; break those with an installment missed past its
+        grace: their invoices go back to the dunning run and the collector is told."""
+        on_date = on_date or fields.Date.context_today(self)
+        active = self.filtered(lambda plan: plan.state == "active")
+        completed = active.filtered(lambda plan: not any(plan.move_ids.mapped("amount_residual")))
+        completed.write({"state": "completed"})
+        broken = (active - completed).filtered(
+            lambda plan: plan.line_ids.filtered(lambda line: line._is_missed(on_date))
+        )
+        broken.write({"state": "broken"})
+        for plan in broken:
+            plan.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=on_date,
+                summary=self.env._("Payment plan broken: %(partner)s", partner=plan.partner_id.name),
+                user_id=plan.partner_id.with_company(plan.company_id).collection_user_id.id or self.env.user.id,
+            )
+            plan.move_ids._message_log_batch(
+                bodies={
+                    move.id: Markup("<p>%s</p>")
+                    % self.env._("The payment plan was broken: collection resumes for this invoice.")
+                    for move in plan.move_ids
+                }
+            )
+        return completed, broken
+
+    @api.model
+    def _cron_update_states(self):
+        self.search([("state", "=", "active")])._update_states()

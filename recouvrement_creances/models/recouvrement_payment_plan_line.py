@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+
+
+class RecouvrementPaymentPlanLine(models.Model):
+    """One installment. What is paid on it is never typed: the plan's payments are allocated to the
+    installments oldest first."""
+
+    _name = "recouvrement.payment.plan.line"
+    _description = "Payment Plan Installment"
+    _order = "plan_id, date_due, id"
+
+    plan_id = fields.Many2one("recouvrement.payment.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    partner_id = fields.Many2one(related="plan_id.partner_id", store=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    date_due = fields.Date(string="Due Date", required=True)
+    amount = fields.Monetary(required=True)
+    interest = fields.Monetary(string="Interest Included")
+    amount_paid = fields.Monetary(compute="_compute_amount_paid", store=True)
+    is_paid = fields.Boolean(compute="_compute_amount_paid", store=True)
+    state = fields.Selection(
+        [
+            ("to_pay", "To Pay"),
+            ("partial", "Partly Paid"),
+            ("paid", "Paid"),
+            ("late", "Late"),
+            ("missed", "Missed"),
+        ],
+        compute="_compute_state",
+    )
+
+    @api.depends("amount", "plan_id.amount_paid", "plan_id.line_ids.amount", "plan_id.line_ids.date_due")
+    def _compute_amount_paid(self):
+        for plan in self.plan_id:
+            left = plan.amount_paid
+            for line in plan.line_ids.sorted(lambda line: (line.date_due, line.id)):
+                line.amount_paid = min(line.amount, left)
+                line.is_paid = plan.currency_id.compare_amounts(line.amount_paid, line.amount) >= 0
+                left = plan.currency_id.round(left - line.amount_paid)
+
+    @api.depends("amount_paid", "is_paid", "date_due", "plan_id.grace_days")
+    @api.depends_context("date")
+    def _compute_state(self):
+        today = self.env.context.get("date") or fields.Date.context_today(self)
+        for line in self:
+            if line.is_paid:
+                line.state = "paid"
+            elif line._is_missed(today):
+                line.state = "missed"
+            elif line.date_due < today:
+                line.state = "late"
+            else:
+                line.state = "partial" if line.amount_paid else "to_pay"
+
+    def _is_missed(self, on_date):
+        """Unpaid after its due date and the plan's grace days."""
+        self.ensure_one()
+        return not self.is_paid and fields.Date.add(self.date_due, days=self.plan_id.grace_days) < on_date

@@ -1,0 +1,172 @@
+from datetime import date, timedelta
+from itertools import pairwise
+
+from freezegun import freeze_time
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import BaseCase, Form, tagged
+
+from ..tools.schedule import ScheduleError, build_schedule
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSchedule(BaseCase):
+    def test_exact_splits(self):
+        self.assertEqual(
+            [a for _d, a, _i in build_schedule(1000, date(2026, 1, 10), count=3)], [333.33, 333.33, 333.34]
+        )
+        self.assertEqual(
+            [a for _d, a, _i in build_schedule(100.01, date(2026, 1, 10), count=7)],
+            [14.28, 14.28, 14.28, 14.28, 14.28, 14.28, 14.33],
+        )
+
+    def test_interest_on_the_remaining_balance(self):
+        # 1200.00 in 3 monthly parts of 400.00 from 1 February 2026, agreed on 1 January, at 6 % a year:
+        # 1200 x 6 % x 31 / 365 = 6.115 -> 6.12; 800 x 6 % x 28 / 365 = 3.682 -> 3.68;
+        # 400 x 6 % x 31 / 365 = 2.038 -> 2.04
+        self.assertEqual(
+            build_schedule(1200, date(2026, 2, 1), count=3, annual_rate=6, start=date(2026, 1, 1)),
+            [(date(2026, 2, 1), 406.12, 6.12), (date(2026, 3, 1), 403.68, 3.68), (date(2026, 4, 1), 402.04, 2.04)],
+        )
+
+    def test_bad_schedules(self):
+        for kwargs, code in (
+            ({"count": 0}, "count"),
+            ({"amount": 0}, "amount"),
+            ({"count": 3, "frequency": "daily"}, "frequency"),
+        ):
+            with self.assertRaises(ScheduleError) as error:
+                build_schedule(100, date(2026, 1, 10), **kwargs)
+            self.assertEqual(error.exception.code, code)
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(
+        cents=st.integers(1, 10_000_000),
+        count=st.integers(1, 60),
+        frequency=st.sampled_from(["weekly", "monthly", "quarterly"]),
+        first=st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)),
+    )
+    def test_properties(self, cents, count, frequency, first):
+        count = min(count, cents)
+        schedule = build_schedule(cents / 100, first, count=count, frequency=frequency)
+        self.assertEqual(sum(round(amount * 100) for _d, amount, _i in schedule), cents, "sums to the total")
+        self.assertTrue(all(amount > 0 for _d, amount, _i in schedule), "every installment is positive")
+        days = [day for day, _a, _i in schedule]
+        self.assertTrue(all(a < b for a, b in pairwise(days)), "dates strictly increasing")
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPlans(RecouvrementCommon):
+    def _plan(self, invoices, first, count=3, **values):
+        """A plan negotiated through the wizard on ``first`` - 10 days, activated."""
+        with freeze_time(first - timedelta(days=10)):
+            form = Form(
+                self.env["recouvrement.payment.plan.wizard"].with_context(
+                    active_model="account.move", active_ids=invoices.ids
+                )
+            )
+            form.first_date = first
+            form.installment_count = count
+            for name, value in values.items():
+                setattr(form, name, value)
+            plan = self.env["recouvrement.payment.plan"].browse(form.save().action_create_plan()["res_id"])
+            plan.action_activate()
+        return plan
+
+    def test_down_payment_and_preview(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        with freeze_time("2026-04-01"):
+            form = Form(
+                self.env["recouvrement.payment.plan.wizard"].with_context(
+                    active_model="res.partner", active_ids=self.debtor.ids
+                )
+            )
+            self.assertEqual(form.amount, 1000.0)
+            form.down_payment = 100.0
+            form.installment_count = 3
+            form.first_date = date(2026, 4, 15)
+            self.assertIn("15/04/2026", form.preview)
+            plan = self.env["recouvrement.payment.plan"].browse(form.save().action_create_plan()["res_id"])
+        self.assertEqual(plan.move_ids, invoice)
+        self.assertEqual(
+            [(line.date_due, line.amount) for line in plan.line_ids],
+            [
+                (date(2026, 4, 15), 100.0),
+                (date(2026, 5, 15), 300.0),
+                (date(2026, 6, 15), 300.0),
+                (date(2026, 7, 15), 300.0),
+            ],
+        )
+        self.assertEqual(plan.state, "draft")
+
+    def test_lifecycle_paid_on_time(self):
+        invoice = self._invoice(self.debtor, 900.0)
+        plan = self._plan(invoice, date(2026, 4, 10))
+        self.assertEqual(plan.state, "active")
+        self._pay(invoice, 300.0, date(2026, 4, 9))
+        self._pay(invoice, 100.0, date(2026, 5, 8))  # part of the second installment, due on 10 May
+        with freeze_time("2026-05-09"):
+            self.assertEqual(plan.line_ids.mapped("state"), ["paid", "partial", "to_pay"])
+            self.assertEqual(plan.amount_paid, 400.0)
+        self._pay(invoice, 500.0, date(2026, 6, 9))
+        with freeze_time("2026-06-10"):
+            plan._update_states()
+        self.assertEqual(plan.state, "completed")
+        self.assertEqual(plan.progress, 100.0)
+
+    def test_missed_installment_breaks_the_plan_and_dunning_resumes(self):
+        invoice = self._invoice(self.debtor, 900.0)
+        self.debtor.with_company(self.company).collection_user_id = self.agent
+        plan = self._plan(invoice, date(2026, 4, 10), grace_days=5)
+        # while the plan is active, the invoice is left out of the run
+        self.assertFalse(self._run(self._day(30), execute=False).action_ids)
+        with freeze_time("2026-04-15"):
+            plan._update_states()
+            self.assertEqual(plan.line_ids[0].state, "late")
+        self.assertEqual(plan.state, "active", "within the grace days")
+        with freeze_time("2026-04-16"):
+            plan._update_states()
+            plan.line_ids.invalidate_recordset(["state"])
+            self.assertEqual(plan.line_ids[0].state, "missed")
+        self.assertEqual(plan.state, "broken")
+        self.assertEqual(plan.activity_ids.user_id, self.agent, "the collector is told")
+        self.assertIn("collection resumes", invoice.message_ids[0].body)
+        run = self._run(date(2026, 4, 16), execute=False)
+        self.assertEqual(run.action_ids.line_ids.move_id, invoice, "dunning resumes")
+
+    def test_bad_input(self):
+        invoice = self._invoice(self.debtor, 900.0)
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25)])
+        other_currency = self._invoice(self.debtor, 100.0, currency=usd)
+        Wizard = self.env["recouvrement.payment.plan.wizard"]
+        cases = [
+            (invoice, {"amount": 1000.0}, "more than what the invoices still owe"),
+            (invoice, {"first_date": date(2026, 3, 1)}, "cannot be due in the past"),
+            (invoice, {"installment_count": 0}, "number of installments must be at least 1"),
+            (invoice | other_currency, {}, "invoices in one currency"),
+        ]
+        with freeze_time("2026-04-01"):
+            for moves, values, message in cases:
+                with self.subTest(message=message):
+                    wizard = Wizard.create(
+                        {
+                            "partner_id": self.debtor.id,
+                            "move_ids": [Command.set(moves.ids)],
+                            "first_date": date(2026, 4, 10),
+                            **values,
+                        }
+                    )
+                    with self.assertRaisesRegex(UserError, message):
+                        wizard.action_create_plan()
+            self.assertFalse(self.env["recouvrement.payment.plan"].search([("partner_id", "=", self.debtor.id)]))
+        plan = self._plan(invoice, date(2026, 4, 10))
+        with freeze_time("2026-04-01"), self.assertRaisesRegex(UserError, "already in an active payment plan"):
+            Wizard.create(
+                {"partner_id": self.debtor.id, "move_ids": [Command.set(invoice.ids)], "first_date": date(2026, 4, 10)}
+            ).action_create_plan()
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            plan.write({"line_ids": [Command.create({"date_due": date(2026, 8, 1), "amount": 1.0})]})

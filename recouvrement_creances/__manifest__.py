@@ -15,6 +15,7 @@
         "data/recouvrement_policy_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
+        "report/recouvrement_letter_templates.xml",
         "views/recouvrement_wizard_views.xml",
         "views/recouvrement_policy_views.xml",
         "views/recouvrement_run_views.xml",
@@ -28,7 +29,6 @@
         "views/res_config_settings_views.xml",
         "report/recouvrement_debtor_views.xml",
         "report/report_invoice.xml",
-        "report/recouvrement_letter_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

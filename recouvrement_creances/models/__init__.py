@@ -13,5 +13,6 @@ from . import account_move_line
 from . import mail_activity
 from . import mail_notification
 from . import res_company
+from . import res_currency
 from . import res_config_settings
 from . import res_partner

@@ -4,10 +4,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 from odoo.tools.image import image_data_uri
 
-from ..tools import action_totals, euros_in_words
+from ..tools import action_totals
 from .recouvrement_level import CHANNELS
 
 # The only fields a user may write on an action; everything else is written by the engine (as superuser).
@@ -542,26 +542,13 @@ class RecouvrementAction(models.Model):
             "penalties": penalties,
             "indemnities": indemnities,
             "total": total,
-            "total_in_words": self._amount_in_words(total),
-            "place_date": self._letter_place_date(),
+            "total_in_words": self.currency_id._collection_amount_in_words(total),
+            "place_date": self.company_id._collection_place_date(self.date),
             "bank": self.company_id.partner_id.bank_ids[:1],
             "payment_reference": ", ".join(filter(None, claimed.mapped("payment_reference"))),
             "pay_url": self._letter_payment_url(claimed[:1].move_id),
             "signatory": self._responsible_user(),
         }
-
-    def _amount_in_words(self, amount):
-        """The amount in words in the debtor's language: French euros the way a formal notice writes them."""
-        if self.currency_id.name == "EUR" and (self.env.lang or "").startswith("fr"):
-            return euros_in_words(amount)
-        return self.currency_id.amount_to_text(amount)
-
-    def _letter_place_date(self):
-        """ "Lyon, le 3 mars 2026": the company's city and the action's date, in the debtor's language."""
-        date = format_date(self.env, self.date, date_format="d MMMM y")
-        if self.date.day == 1 and (self.env.lang or "").startswith("fr"):
-            date = "1er" + date[1:]
-        return self.env._("%(city)s, %(date)s", city=self.company_id.city or "", date=date)
 
     def _letter_payment_url(self, invoice):
         """Link to pay online: the portal page of the oldest invoice claimed."""

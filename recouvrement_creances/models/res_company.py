@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import formatLang
+from odoo.tools import format_date, formatLang
 
 # Accounts of the French chart (l10n_fr) used by default: late-payment interest is financial income on
 # commercial receivables (763100); the fixed indemnity is a penalty received on sales (758100).
@@ -95,6 +95,14 @@ class ResCompany(models.Model):
         return configured or self.env["recouvrement.policy"].search(
             [("company_id", "=", self.id), ("customer_kind", "=", kind)], limit=1
         )
+
+    def _collection_place_date(self, date):
+        """The company's city and ``date`` in the current language, for letters: "Lyon, le 3 mars 2026"."""
+        self.ensure_one()
+        text = format_date(self.env, date, date_format="d MMMM y")
+        if date.day == 1 and (self.env.lang or "").startswith("fr"):
+            text = "1er" + text[1:]
+        return self.env._("%(city)s, %(date)s", city=self.city or "", date=text)
 
     def _recouvrement_penalty_accounts(self):
         """(penalty account, indemnity account): the configured ones, else those of the French chart."""

@@ -11,6 +11,7 @@ from odoo.tests import BaseCase, Form, tagged
 
 from ..tools.schedule import ScheduleError, build_schedule
 from .common import RecouvrementCommon
+from .test_letters import pdf_text
 
 
 @tagged("post_install", "-at_install")
@@ -137,6 +138,19 @@ class TestPaymentPlans(RecouvrementCommon):
         self.assertIn("collection resumes", invoice.message_ids[0].body)
         run = self._run(date(2026, 4, 16), execute=False)
         self.assertEqual(run.action_ids.line_ids.move_id, invoice, "dunning resumes")
+
+    def test_agreement_pdf(self):
+        invoice = self._invoice(self._debtor("Garage Martin", lang="fr_FR"), 1000.0)
+        plan = self._plan(invoice, date(2026, 4, 10))
+        report = self.env.ref("recouvrement_creances.action_report_payment_plan_agreement")
+        pdf, _type = report.with_context(force_report_rendering=True)._render_qweb_pdf(report.report_name, plan.ids)
+        text = " ".join(pdf_text(pdf).split())
+        self.assertIn("Échéancier de paiement – reconnaissance de dette", text)
+        self.assertIn("la somme de 1 000,00 € (mille euros)", text)
+        for day, amount in (("10/04/2026", "333,33 €"), ("10/05/2026", "333,33 €"), ("10/06/2026", "333,34 €")):
+            self.assertRegex(text, rf"{day} {amount}")
+        self.assertIn(invoice.name, text)
+        self.assertIn("la totalité du solde restant dû devient immédiatement exigible", text)
 
     def test_bad_input(self):
         invoice = self._invoice(self.debtor, 900.0)

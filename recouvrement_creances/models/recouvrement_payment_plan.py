@@ -54,7 +54,14 @@ class RecouvrementPaymentPlan(models.Model):
     grace_days = fields.Integer(
         default=5, help="Days after its due date before an unpaid installment counts as missed and breaks the plan."
     )
+    reminder_days = fields.Integer(
+        string="Reminder (days before)",
+        default=3,
+        help="An email reminds the debtor of each installment this many days before it is due.",
+    )
     line_ids = fields.One2many("recouvrement.payment.plan.line", "plan_id", string="Installments", readonly=True)
+    next_line_id = fields.Many2one("recouvrement.payment.plan.line", compute="_compute_next_line_id")
+    recipient_id = fields.Many2one("res.partner", compute="_compute_recipient_id")
     amount_covered = fields.Monetary(
         readonly=True, help="What the covered invoices still owed when the plan was agreed."
     )
@@ -77,6 +84,15 @@ class RecouvrementPaymentPlan(models.Model):
             plan.name = self.env._(
                 "Payment plan %(partner)s of %(date)s", partner=plan.partner_id.name or "", date=plan.date or ""
             )
+
+    @api.depends("line_ids.is_paid", "line_ids.date_due")
+    def _compute_next_line_id(self):
+        for plan in self:
+            plan.next_line_id = plan.line_ids.filtered(lambda line: not line.is_paid).sorted("date_due")[:1]
+
+    def _compute_recipient_id(self):
+        for plan in self:
+            plan.recipient_id = plan.partner_id._collection_recipient()
 
     @api.depends("line_ids.amount", "amount_covered", "move_ids.amount_residual")
     def _compute_amounts(self):
@@ -188,6 +204,23 @@ class RecouvrementPaymentPlan(models.Model):
             )
         return completed, broken
 
+    def _send_installment_reminders(self, on_date=None):
+        """Email the debtors whose next installment falls due within the plan's reminder days, once each."""
+        on_date = on_date or fields.Date.context_today(self)
+        template = self.env.ref("recouvrement_creances.mail_template_payment_plan_installment")
+        due = self.filtered(
+            lambda plan: plan.state == "active"
+            and plan.next_line_id
+            and not plan.next_line_id.reminder_sent
+            and fields.Date.subtract(plan.next_line_id.date_due, days=plan.reminder_days) <= on_date
+        )
+        for plan in due:
+            plan.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        due.next_line_id.reminder_sent = True
+        return due
+
     @api.model
     def _cron_update_states(self):
-        self.search([("state", "=", "active")])._update_states()
+        plans = self.search([("state", "=", "active")])
+        plans._update_states()
+        plans._send_installment_reminders()

@@ -17,6 +17,7 @@ class RecouvrementPaymentPlanLine(models.Model):
     amount = fields.Monetary(required=True)
     interest = fields.Monetary(string="Interest Included")
     amount_paid = fields.Monetary(compute="_compute_amount_paid", store=True)
+    reminder_sent = fields.Boolean(readonly=True, copy=False)
     is_paid = fields.Boolean(compute="_compute_amount_paid", store=True)
     state = fields.Selection(
         [

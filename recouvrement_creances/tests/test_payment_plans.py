@@ -139,6 +139,19 @@ class TestPaymentPlans(RecouvrementCommon):
         run = self._run(date(2026, 4, 16), execute=False)
         self.assertEqual(run.action_ids.line_ids.move_id, invoice, "dunning resumes")
 
+    def test_installment_reminder_email(self):
+        invoice = self._invoice(self.debtor, 900.0)
+        plan = self._plan(invoice, date(2026, 4, 10))
+        with freeze_time("2026-04-06"), self.mock_mail_gateway():
+            self.assertFalse(plan._send_installment_reminders(), "4 days before: not yet")
+        with freeze_time("2026-04-07"), self.mock_mail_gateway():
+            plan._send_installment_reminders()
+            self.assertEqual([mail["email_to"] for mail in self._mails], [['"Debtor One" <debtor.one@example.com>']])
+        self.assertIn("300,00", plan.message_ids[0].body)
+        self.assertIn("10/04/2026", plan.message_ids[0].body)
+        with freeze_time("2026-04-08"), self.mock_mail_gateway():
+            self.assertFalse(plan._send_installment_reminders(), "once per installment")
+
     def test_agreement_pdf(self):
         invoice = self._invoice(self._debtor("Garage Martin", lang="fr_FR"), 1000.0)
         plan = self._plan(invoice, date(2026, 4, 10))

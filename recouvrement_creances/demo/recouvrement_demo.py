@@ -213,6 +213,20 @@ class AccountChartTemplate(models.AbstractModel):
         run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed" and not a.needs_validation))
         self._recouvrement_demo_mark_mails_sent()
         self._recouvrement_demo_penalties(today)
+        self._recouvrement_demo_payment_plan(today)
+
+    def _recouvrement_demo_payment_plan(self, today):
+        """Studio Photo Lumière agreed to pay its 90-day-old invoice in three monthly installments."""
+        invoice = self.env.ref("recouvrement_creances.demo_invoice_studio_1")
+        wizard = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.env.ref("base.user_admin"))
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"installment_count": 3, "first_date": today + timedelta(days=10)})
+        )
+        plan = self.env["recouvrement.payment.plan"].browse(wizard.action_create_plan()["res_id"])
+        plan.action_activate()
+        plan.signed_date = today
 
     def _recouvrement_demo_penalties(self, today):
         """The penalties of one late business are invoiced; another's are waived, with the reason. They are

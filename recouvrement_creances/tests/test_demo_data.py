@@ -128,6 +128,11 @@ class TestDemoData(TransactionCase):
         self.assertEqual(notice.letter_attachment_id.mimetype, "application/pdf")
         self.assertEqual(notice.letter_attachment_id.raw[:4], b"%PDF")
 
+    def test_demo_payment_plan(self):
+        plan = self._demo("studio_1").collection_payment_plan_ids
+        self.assertRecordValues(plan, [{"state": "active", "amount_total": self._demo("studio_1").amount_residual}])
+        self.assertEqual(len(plan.line_ids), 3)
+
     def test_collection_menu_visibility(self):
         menu = self.env.ref("recouvrement_creances.menu_recouvrement_overdue")
         agent = new_test_user(self.env, "agent", groups="recouvrement_creances.group_recouvrement_agent")

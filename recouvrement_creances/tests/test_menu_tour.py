@@ -107,3 +107,22 @@ class TestTours(HttpCase):
         self.assertGreater(expected["penalty"], 0.0)
         self.assertEqual(charge.invoice_id.amount_total, expected["penalty"], "the indemnity waived is not invoiced")
         self.assertEqual(charge.invoice_id.state, "posted")
+
+    def test_collector_negotiates_a_payment_plan(self):
+        collector = new_test_user(
+            self.env,
+            "plan_collector",
+            groups="recouvrement_creances.group_recouvrement_agent",
+            lang="fr_FR",
+            tz="Europe/Paris",
+        )
+        debtor = self._debtor("Tour Plan")
+        invoice = self._overdue_invoice(debtor, 40)
+        self.start_tour(
+            f"/odoo/action-account.res_partner_action_customer/{debtor.id}",
+            "recouvrement_payment_plan_tour",
+            login="plan_collector",
+        )
+        plan = self.env["recouvrement.payment.plan"].search([("partner_id", "=", debtor.id)])
+        self.assertRecordValues(plan, [{"state": "active", "move_ids": invoice.ids, "create_uid": collector.id}])
+        self.assertEqual(plan.line_ids.mapped("amount"), [225.0, 225.0, 225.0, 225.0])

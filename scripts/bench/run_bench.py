@@ -150,11 +150,16 @@ class Bench:
         }
 
     def rerun(self):
-        """Once the day's run is executed, a second run the same day finds nothing to do."""
+        """Once the day's run is executed, a second run the same day finds nothing to do. The first run's
+        execution is set-up, not measured: its actions are marked done and its invoices' levels moved, as an
+        execution leaves them (rendering its thousands of letters would take the bench hours)."""
         with self.rolled_back():
             first = self.new_run()
             first.action_propose()
-            first.action_execute()
+            actions = first.action_ids.sudo()
+            actions._advance_invoice_levels()
+            actions.write({"state": "done"})
+            first.state = "done"
 
             def run(tick):
                 again = self.new_run()

@@ -216,7 +216,7 @@ class AccountChartTemplate(models.AbstractModel):
         self._recouvrement_demo_payment_plan(today)
 
     def _recouvrement_demo_payment_plan(self, today):
-        """Studio Photo Lumière agreed to pay its 90-day-old invoice in three monthly installments."""
+        """Studio Photo Fourvière agreed to pay its 90-day-old invoice in three monthly installments."""
         invoice = self.env.ref("recouvrement_creances.demo_invoice_studio_1")
         wizard = (
             self.env["recouvrement.payment.plan.wizard"]

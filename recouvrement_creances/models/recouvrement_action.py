@@ -33,6 +33,7 @@ CALL_OUTCOMES = [
     ("reached", "Reached"),
     ("no_answer", "No Answer"),
     ("promise", "Promise to Pay"),
+    ("plan", "Payment Plan Agreed"),
     ("dispute", "Dispute"),
     ("wrong_number", "Wrong Number"),
 ]

@@ -76,7 +76,12 @@ class RecouvrementPaymentPlan(models.Model):
     )
     signed_document = fields.Binary(string="Signed Agreement", attachment=True)
     signed_document_name = fields.Char()
-    replaced_by_id = fields.Many2one("recouvrement.payment.plan", string="Replaced by", readonly=True)
+    penalty_ids = fields.One2many("recouvrement.penalty", "payment_plan_id", string="Penalties Waived", readonly=True)
+    restore_penalties = fields.Boolean(
+        string="Penalties Due Again if Broken",
+        default=True,
+        help="If the plan breaks, the penalties waived under it may be charged again.",
+    )
 
     @api.depends("partner_id", "date")
     def _compute_name(self):
@@ -137,6 +142,36 @@ class RecouvrementPaymentPlan(models.Model):
             )
         if first_date < fields.Date.context_today(self):
             raise UserError(self.env._("The first installment cannot be due in the past."))
+
+    def _waive_penalties(self, on_date):
+        """Waive the penalties and indemnities accrued on the covered invoices and not yet invoiced: the
+        waivers are kept (and logged) with the plan, and come back if it breaks."""
+        self.ensure_one()
+        figures = self.move_ids._collection_penalty_figures(on_date)
+        reason = self.env._("Waived under the payment plan of %(date)s", date=self.date)
+        charges = self.env["recouvrement.penalty"].create(
+            [
+                {
+                    "company_id": self.company_id.id,
+                    "partner_id": self.partner_id.id,
+                    "move_id": move.id,
+                    "currency_id": move.currency_id.id,
+                    "date_from": figure["date_from"],
+                    "date_to": on_date,
+                    "rates": figure["rates"],
+                    "penalty_amount": figure["penalty"],
+                    "penalty_waived": figure["penalty"],
+                    "indemnity_amount": figure["indemnity_due"],
+                    "indemnity_waived": figure["indemnity_due"],
+                    "waiver_reason": reason,
+                    "payment_plan_id": self.id,
+                }
+                for move, figure in figures.items()
+                if not figure["error"] and (figure["penalty"] or figure["indemnity_due"])
+            ]
+        )
+        charges._log_waivers()
+        return charges
 
     # ------------------------------------------------------------------
     # Actions

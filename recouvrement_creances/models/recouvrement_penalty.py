@@ -1,4 +1,7 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.tools import formatLang
 
 
 class RecouvrementPenalty(models.Model):
@@ -43,11 +46,20 @@ class RecouvrementPenalty(models.Model):
         ondelete="cascade",
         check_company=True,
     )
+    payment_plan_id = fields.Many2one(
+        "recouvrement.payment.plan",
+        string="Waived under the Plan",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+    )
     state = fields.Selection(
         [("invoiced", "Invoiced"), ("waived", "Waived"), ("cancelled", "Cancelled")],
         compute="_compute_state",
         store=True,
-        help="Cancelled: its penalty invoice was cancelled, so these amounts may be charged again.",
+        help="Cancelled: its penalty invoice was cancelled, or the payment plan it was waived under was broken, "
+        "so these amounts may be charged again.",
     )
 
     @api.depends("penalty_amount", "penalty_waived", "indemnity_amount", "indemnity_waived")
@@ -57,10 +69,31 @@ class RecouvrementPenalty(models.Model):
                 charge.penalty_amount - charge.penalty_waived + charge.indemnity_amount - charge.indemnity_waived
             )
 
-    @api.depends("invoice_id.state")
+    @api.depends("invoice_id.state", "payment_plan_id.state", "payment_plan_id.restore_penalties")
     def _compute_state(self):
         for charge in self:
-            if charge.invoice_id.state == "cancel":
+            plan = charge.payment_plan_id
+            if charge.invoice_id.state == "cancel" or (plan.state == "broken" and plan.restore_penalties):
                 charge.state = "cancelled"
             else:
                 charge.state = "invoiced" if charge.invoice_id else "waived"
+
+    def _log_waivers(self):
+        """Log each waiver of these charges on its late invoice and on the customer, with its reason."""
+        charges = self.filtered(lambda charge: charge.penalty_waived or charge.indemnity_waived)
+        bodies = {
+            charge.move_id.id: Markup("<p>%s</p>")
+            % self.env._(
+                "Penalties waived on %(invoice)s: %(penalty)s of penalties and %(indemnity)s of indemnity. "
+                "Reason: %(reason)s",
+                invoice=charge.move_id.name,
+                penalty=formatLang(self.env, charge.penalty_waived, currency_obj=charge.currency_id),
+                indemnity=formatLang(self.env, charge.indemnity_waived, currency_obj=charge.currency_id),
+                reason=charge.waiver_reason,
+            )
+            for charge in charges
+        }
+        if bodies:
+            charges.move_id._message_log_batch(bodies=bodies)
+            for partner, partner_charges in charges.grouped("partner_id").items():
+                partner._message_log(body=Markup("").join(bodies[move.id] for move in partner_charges.move_id))

@@ -139,6 +139,41 @@ class TestPaymentPlans(RecouvrementCommon):
         run = self._run(date(2026, 4, 16), execute=False)
         self.assertEqual(run.action_ids.line_ids.move_id, invoice, "dunning resumes")
 
+    def test_penalties_waived_under_the_plan_come_back_when_it_breaks(self):
+        invoice = self._invoice(self.debtor, 1000.0)  # due 2 March 2026
+        plan = self._plan(invoice, date(2026, 4, 10), waive_penalties=True)  # agreed on 31 March
+        # 3 .. 31 March: 29 days at 12.15 %: 1000 x 12.15 % x 29 / 365 = 9.6534... -> 9.65, and the 40.00
+        self.assertRecordValues(
+            plan.penalty_ids,
+            [{"move_id": invoice.id, "penalty_waived": 9.65, "indemnity_waived": 40.0, "state": "waived"}],
+        )
+        self.assertIn("Waived under the payment plan", invoice.message_ids[0].body)
+        figure = invoice._collection_penalty_figures(date(2026, 3, 31))[invoice]
+        self.assertEqual((figure["penalty"], figure["indemnity_due"]), (0.0, 0.0))
+        with freeze_time("2026-04-16"):
+            plan._update_states()
+        self.assertEqual(plan.state, "broken")
+        self.assertEqual(plan.penalty_ids.state, "cancelled", "due again")
+        # 3 March .. 16 April: 45 days: 1000 x 12.15 % x 45 / 365 = 14.979... -> 14.98, and the 40.00
+        figure = invoice._collection_penalty_figures(date(2026, 4, 16))[invoice]
+        self.assertEqual((figure["penalty"], figure["indemnity_due"]), (14.98, 40.0))
+
+    def test_call_outcome_opens_the_plan(self):
+        self.debtor.with_company(self.company).collection_user_id = self.agent
+        invoice = self._invoice(self.debtor, 600.0)
+        with self.mock_mail_gateway():
+            run = self._run(self._day(30))
+        call = run.action_ids.filtered(lambda a: a.channel == "phone")
+        wizard = self.env["recouvrement.call.wizard"].create({"action_id": call.id, "outcome": "plan"})
+        opened = wizard.action_confirm()
+        self.assertEqual(opened["res_model"], "recouvrement.payment.plan.wizard")
+        with freeze_time(self._day(30)):
+            plan_wizard = (
+                self.env[opened["res_model"]].with_context(**opened["context"]).create({"first_date": self._day(40)})
+            )
+        self.assertEqual((plan_wizard.move_ids, plan_wizard.amount), (invoice, 600.0))
+        self.assertEqual(call.call_outcome, "plan")
+
     def test_installment_reminder_email(self):
         invoice = self._invoice(self.debtor, 900.0)
         plan = self._plan(invoice, date(2026, 4, 10))

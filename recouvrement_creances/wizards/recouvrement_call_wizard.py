@@ -59,6 +59,16 @@ class RecouvrementCallWizard(models.TransientModel):
         action.activity_ids.with_context(recouvrement_call_logged=True).action_feedback(feedback=summary)
         action.partner_id._message_log(body=Markup("<p>%s</p>") % summary)
         invoices._message_log_batch(bodies={move.id: Markup("<p>%s</p>") % summary for move in invoices})
+        if self.outcome == "plan":  # go on with the plan agreed on the phone
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Negotiate a Payment Plan"),
+                "res_model": "recouvrement.payment.plan.wizard",
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "new",
+                "context": {"active_model": "account.move", "active_ids": invoices.ids},
+            }
         return {"type": "ir.actions.act_window_close"}
 
     def _summary(self):

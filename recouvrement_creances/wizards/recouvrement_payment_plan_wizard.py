@@ -51,6 +51,11 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         string="Interest Rate (%)", digits=(7, 4), help="Optional simple interest per year on the balance still owed."
     )
     grace_days = fields.Integer(default=5)
+    waive_penalties = fields.Boolean(
+        string="Waive the Penalties",
+        help="Waive the penalties and indemnities accrued and not yet invoiced; they are due again if the plan "
+        "breaks.",
+    )
     preview = fields.Html(compute="_compute_preview", sanitize=False)
 
     @api.model
@@ -173,4 +178,6 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
                 ],
             }
         )
+        if self.waive_penalties:
+            plan._waive_penalties(fields.Date.context_today(self))
         return plan._get_records_action(name=self.env._("Payment Plan"))

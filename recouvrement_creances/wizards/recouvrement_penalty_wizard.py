@@ -1,8 +1,6 @@
-from markupsafe import Markup
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, formatLang
+from odoo.tools import format_date
 
 
 class RecouvrementPenaltyWizard(models.TransientModel):
@@ -73,7 +71,7 @@ class RecouvrementPenaltyWizard(models.TransientModel):
             invoice.action_post()
             currency_charges.sudo().invoice_id = invoice  # charges are read-only to users: the wizard links them
             invoices |= invoice
-        self._log_waivers(charges.filtered(lambda c: c.penalty_waived or c.indemnity_waived))
+        charges._log_waivers()
         if not invoices:
             return {"type": "ir.actions.act_window_close"}
         return invoices._get_records_action(name=self.env._("Penalty Invoices"))
@@ -156,21 +154,3 @@ class RecouvrementPenaltyWizard(models.TransientModel):
             "Fixed indemnity for recovery costs (Code de commerce L441-10, D441-5) on %(invoice)s",
             invoice=charge.move_id.name,
         )
-
-    def _log_waivers(self, charges):
-        """Each waiver is logged on its late invoice and on the customer, with its reason."""
-        bodies = {
-            charge.move_id.id: Markup("<p>%s</p>")
-            % self.env._(
-                "Penalties waived on %(invoice)s: %(penalty)s of penalties and %(indemnity)s of indemnity. "
-                "Reason: %(reason)s",
-                invoice=charge.move_id.name,
-                penalty=formatLang(self.env, charge.penalty_waived, currency_obj=charge.currency_id),
-                indemnity=formatLang(self.env, charge.indemnity_waived, currency_obj=charge.currency_id),
-                reason=charge.waiver_reason,
-            )
-            for charge in charges
-        }
-        if bodies:
-            charges.move_id._message_log_batch(bodies=bodies)
-            self.partner_id._message_log(body=Markup("").join(bodies.values()))

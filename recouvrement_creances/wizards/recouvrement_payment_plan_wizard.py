@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..tools.schedule import ScheduleError, build_schedule
+from ..tools.schedule import ScheduleError, build_schedule, due_dates
 
 
 class RecouvrementPaymentPlanWizard(models.TransientModel):
@@ -102,9 +102,8 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         down = [(self.first_date, self.down_payment, 0.0)] if self.down_payment else []
         if self.currency_id.is_zero(rest):
             return down
-        first = fields.Date.add(self.first_date, months=1) if down and self.frequency == "monthly" else self.first_date
-        if down and self.frequency != "monthly":
-            first = fields.Date.add(self.first_date, weeks=1 if self.frequency == "weekly" else 13)
+        # after a down payment, the installments start one period later
+        first = due_dates(self.first_date, 2, self.frequency)[1] if down else self.first_date
         try:
             return down + build_schedule(
                 rest,

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date, formatLang
 
 
 class RecouvrementPaymentPlan(models.Model):
@@ -142,6 +143,49 @@ class RecouvrementPaymentPlan(models.Model):
             )
         if first_date < fields.Date.context_today(self):
             raise UserError(self.env._("The first installment cannot be due in the past."))
+
+    def _invoice_interest(self):
+        """Invoice the interest of the schedule, without VAT (interest for a payment delay is outside its
+        scope), and cover that invoice by the plan too: the installments then pay invoices, never more."""
+        self.ensure_one()
+        interest = self.currency_id.round(sum(self.line_ids.mapped("interest")))
+        if self.currency_id.is_zero(interest):
+            return self.env["account.move"]
+        penalty_account, _indemnity_account = self.company_id._recouvrement_penalty_accounts()
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.id,
+                "currency_id": self.currency_id.id,
+                "invoice_date": self.date,
+                "invoice_date_due": self.line_ids[-1:].date_due,
+                "ref": self.with_context(lang=self.partner_id.lang).env._("Interest of the payment plan"),
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {
+                            "name": self.with_context(lang=self.partner_id.lang).env._(
+                                "Interest of the payment plan of %(date)s (%(rate)s %% a year)",
+                                date=format_date(self.env, self.date),
+                                rate=formatLang(self.env, self.interest_rate, digits=2),
+                            ),
+                            "account_id": penalty_account.id,
+                            "quantity": 1,
+                            "price_unit": interest,
+                            "tax_ids": [fields.Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.write(
+            {
+                "move_ids": [fields.Command.link(invoice.id)],
+                "amount_covered": self.amount_covered + invoice.amount_residual,
+            }
+        )
+        return invoice
 
     def _waive_penalties(self, on_date):
         """Waive the penalties and indemnities accrued on the covered invoices and not yet invoiced: the

@@ -104,6 +104,22 @@ class TestPaymentPlans(RecouvrementCommon):
         )
         self.assertEqual(plan.state, "draft")
 
+    def test_interest_is_invoiced_and_covered(self):
+        invoice = self._invoice(self.debtor, 1200.0)
+        # agreed on 31 March, 3 monthly installments from 10 April at 6 %:
+        # 1200 x 6 % x 10 / 365 = 1.97; 800 x 6 % x 30 / 365 = 3.95; 400 x 6 % x 31 / 365 = 2.04 -> 7.96
+        plan = self._plan(invoice, date(2026, 4, 10), interest_rate=6.0)
+        self.assertEqual(plan.line_ids.mapped("interest"), [1.97, 3.95, 2.04])
+        interest_invoice = plan.move_ids - invoice
+        self.assertRecordValues(interest_invoice, [{"amount_total": 7.96, "amount_tax": 0.0, "state": "posted"}])
+        self.assertEqual(interest_invoice.invoice_line_ids.account_id.code, "763100")
+        self.assertEqual((plan.amount_covered, plan.amount_total), (1207.96, 1207.96))
+        self._pay(invoice, 1200.0, date(2026, 4, 9))
+        self._pay(interest_invoice, 7.96, date(2026, 4, 9))
+        with freeze_time("2026-04-20"):
+            plan._update_states()
+        self.assertEqual(plan.state, "completed")
+
     def test_lifecycle_paid_on_time(self):
         invoice = self._invoice(self.debtor, 900.0)
         plan = self._plan(invoice, date(2026, 4, 10))

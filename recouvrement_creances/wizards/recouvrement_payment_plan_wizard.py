@@ -177,6 +177,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
                 ],
             }
         )
+        plan._invoice_interest()
         if self.waive_penalties:
             plan._waive_penalties(fields.Date.context_today(self))
         return plan._get_records_action(name=self.env._("Payment Plan"))

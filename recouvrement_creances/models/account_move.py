@@ -253,8 +253,9 @@ class AccountMove(models.Model):
         return figure
 
     def _collection_penalty_invoices(self):
-        """Those of these moves that are penalty invoices."""
-        return self.env["account.move"].union(
+        """Those of these moves that are penalty invoices or the interest invoice of a payment plan: they bear
+        no penalties themselves."""
+        penalties = self.env["account.move"].union(
             *(
                 move
                 for [move] in self.env["account.move.line"]
@@ -262,6 +263,8 @@ class AccountMove(models.Model):
                 ._read_group([("move_id", "in", self.ids), ("collection_penalty_id", "!=", False)], ["move_id"])
             )
         )
+        interests = self.env["recouvrement.payment.plan"].sudo().search([("interest_invoice_id", "in", self.ids)])
+        return penalties | interests.interest_invoice_id
 
     def _collection_invoice_mention(self):
         """The late-payment terms this customer invoice prints (L441-9), or "": not on penalty invoices."""

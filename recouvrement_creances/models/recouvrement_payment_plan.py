@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date, formatLang
 
 
@@ -78,6 +78,12 @@ class RecouvrementPaymentPlan(models.Model):
     signed_document = fields.Binary(string="Signed Agreement", attachment=True)
     signed_document_name = fields.Char()
     penalty_ids = fields.One2many("recouvrement.penalty", "payment_plan_id", string="Penalties Waived", readonly=True)
+    interest_invoice_id = fields.Many2one("account.move", readonly=True, copy=False)
+    waive_penalties = fields.Boolean(
+        string="Waive the Penalties",
+        readonly=True,
+        help="At activation, the penalties accrued and not yet invoiced on the covered invoices are waived.",
+    )
     restore_penalties = fields.Boolean(
         string="Penalties Due Again if Broken",
         default=True,
@@ -124,14 +130,7 @@ class RecouvrementPaymentPlan(models.Model):
             raise UserError(self.env._("A payment plan covers the invoices of one customer."))
         if len(moves.currency_id) > 1:
             raise UserError(self.env._("A payment plan covers invoices in one currency: make one plan per currency."))
-        busy = moves.filtered(lambda m: m.collection_payment_plan_ids.filtered(lambda p: p.state == "active"))
-        if busy:
-            raise UserError(
-                self.env._(
-                    "These invoices are already in an active payment plan: %(invoices)s.",
-                    invoices=", ".join(busy.mapped("name")),
-                )
-            )
+        self._check_not_in_active_plan(moves)
         residual = sum(moves.mapped("amount_residual"))
         if moves.currency_id.compare_amounts(amount, residual) > 0:
             raise UserError(
@@ -160,6 +159,7 @@ class RecouvrementPaymentPlan(models.Model):
                 "currency_id": self.currency_id.id,
                 "invoice_date": self.date,
                 "invoice_date_due": self.line_ids[-1:].date_due,
+                "invoice_payment_term_id": False,
                 "ref": self.with_context(lang=self.partner_id.lang).env._("Interest of the payment plan"),
                 "invoice_line_ids": [
                     fields.Command.create(
@@ -179,10 +179,11 @@ class RecouvrementPaymentPlan(models.Model):
             }
         )
         invoice.action_post()
-        self.write(
+        self.sudo().write(
             {
                 "move_ids": [fields.Command.link(invoice.id)],
                 "amount_covered": self.amount_covered + invoice.amount_residual,
+                "interest_invoice_id": invoice.id,
             }
         )
         return invoice
@@ -217,6 +218,19 @@ class RecouvrementPaymentPlan(models.Model):
         charges._log_waivers()
         return charges
 
+    @api.model
+    def _check_not_in_active_plan(self, moves):
+        busy = moves.filtered(
+            lambda m: m.sudo().collection_payment_plan_ids.filtered(lambda p: p.state == "active" and p not in self)
+        )
+        if busy:
+            raise UserError(
+                self.env._(
+                    "These invoices are already in an active payment plan: %(invoices)s.",
+                    invoices=", ".join(busy.mapped("name")),
+                )
+            )
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -228,28 +242,45 @@ class RecouvrementPaymentPlan(models.Model):
         self.write({"state": "proposed"})
 
     def action_activate(self):
-        """The debtor agreed: the plan replaces dunning for its invoices."""
+        """The debtor agreed: the plan replaces dunning for its invoices. Its interest is invoiced and, when
+        agreed, the penalties accrued so far are waived."""
+        if self.filtered(lambda plan: plan.state not in ("draft", "proposed")):
+            raise UserError(self.env._("Only a draft or proposed payment plan can be activated."))
+        if self.filtered("waive_penalties") and not self.env.user.has_group(
+            "recouvrement_creances.group_recouvrement_manager"
+        ):
+            raise AccessError(self.env._("Only a collection manager may waive penalties."))
         for plan in self:
-            if plan.state not in ("draft", "proposed"):
-                raise UserError(self.env._("Only a draft or proposed payment plan can be activated."))
-            plan._check_coverable(plan.move_ids, plan.amount_covered, fields.Date.context_today(self))
+            plan._check_not_in_active_plan(plan.move_ids)
         self.write({"state": "active"})
+        for plan in self:
+            plan._invoice_interest()
+            if plan.waive_penalties:
+                plan.sudo()._waive_penalties(fields.Date.context_today(self))
 
     def action_cancel(self):
-        if self.filtered(lambda plan: plan.state in ("completed", "cancelled")):
-            raise UserError(self.env._("A completed or cancelled payment plan cannot be cancelled."))
+        """Give up the plan: its invoices go back to the dunning run, an interest invoice not yet paid is
+        credited, and the penalties waived under it are due again."""
+        if self.filtered(lambda plan: plan.state not in ("draft", "proposed", "active")):
+            raise UserError(self.env._("Only a draft, proposed or active payment plan can be cancelled."))
         self.write({"state": "cancelled"})
+        unpaid = self.interest_invoice_id.filtered(lambda move: move.payment_state == "not_paid")
+        if unpaid:
+            unpaid._reverse_moves(cancel=True)
 
-    def write(self, vals):
-        if {"line_ids", "move_ids", "frequency", "interest_rate", "amount_covered"} & vals.keys() and self.filtered(
-            lambda plan: plan.state not in ("draft", "proposed")
-        ):
+    def _check_schedule_editable(self):
+        if self.filtered(lambda plan: plan.state not in ("draft", "proposed")):
             raise UserError(
                 self.env._(
                     "The schedule of an active plan cannot be changed: cancel it and make a new plan, the history "
                     "is kept."
                 )
             )
+
+    def write(self, vals):
+        schedule = {"line_ids", "move_ids", "frequency", "interest_rate", "amount_covered", "restore_penalties"}
+        if schedule & vals.keys() and not self.env.su:
+            self._check_schedule_editable()
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -261,7 +292,10 @@ class RecouvrementPaymentPlan(models.Model):
         grace: their invoices go back to the dunning run and the collector is told."""
         on_date = on_date or fields.Date.context_today(self)
         active = self.filtered(lambda plan: plan.state == "active")
-        completed = active.filtered(lambda plan: not any(plan.move_ids.mapped("amount_residual")))
+        completed = active.filtered(
+            lambda plan: not any(plan.move_ids.mapped("amount_residual"))
+            or plan.currency_id.compare_amounts(plan.amount_paid, plan.amount_total) >= 0
+        )
         completed.write({"state": "completed"})
         broken = (active - completed).filtered(
             lambda plan: plan.line_ids.filtered(lambda line: line._is_missed(on_date))

@@ -53,6 +53,15 @@ class RecouvrementPaymentPlanLine(models.Model):
             else:
                 line.state = "partial" if line.amount_paid else "to_pay"
 
+    def write(self, vals):
+        if {"date_due", "amount", "interest", "plan_id"} & vals.keys():
+            self.plan_id._check_schedule_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_schedule_editable(self):
+        self.plan_id._check_schedule_editable()
+
     def _is_missed(self, on_date):
         """Unpaid after its due date and the plan's grace days."""
         self.ensure_one()

@@ -69,11 +69,14 @@ class RecouvrementPenalty(models.Model):
                 charge.penalty_amount - charge.penalty_waived + charge.indemnity_amount - charge.indemnity_waived
             )
 
-    @api.depends("invoice_id.state", "payment_plan_id.state", "payment_plan_id.restore_penalties")
+    @api.depends(
+        "invoice_id.state", "invoice_id.payment_state", "payment_plan_id.state", "payment_plan_id.restore_penalties"
+    )
     def _compute_state(self):
         for charge in self:
             plan = charge.payment_plan_id
-            if charge.invoice_id.state == "cancel" or (plan.state == "broken" and plan.restore_penalties):
+            voided = charge.invoice_id.state == "cancel" or charge.invoice_id.payment_state == "reversed"
+            if voided or (plan.state in ("broken", "cancelled") and plan.restore_penalties):
                 charge.state = "cancelled"
             else:
                 charge.state = "invoiced" if charge.invoice_id else "waived"

@@ -132,7 +132,8 @@ class ResCompany(models.Model):
         self.ensure_one()
         partner = partner.commercial_partner_id.with_company(self)
         policy = partner._collection_policy()
-        if not self.recouvrement_invoice_mention or (policy.customer_kind if policy else "b2b") != "b2b":
+        kind = policy.customer_kind if policy else ("b2b" if partner.is_company else "b2c")
+        if not self.recouvrement_invoice_mention or kind != "b2b":
             return ""
         contract_rate = partner.collection_penalty_rate or (
             policy.penalty_contract_rate if policy and policy.penalty_rate_rule == "contract" else 0.0

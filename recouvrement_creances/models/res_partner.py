@@ -286,6 +286,10 @@ class ResPartner(models.Model):
             return super().write(vals)
         if not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent"):
             raise AccessError(self.env._("Only collection users may change a customer's collection settings."))
+        if "collection_penalty_rate" in vals and not self.env.user.has_group(
+            "recouvrement_creances.group_recouvrement_manager"
+        ):
+            raise AccessError(self.env._("Only a collection manager may set a customer's contractual penalty rate."))
         if vals.keys() <= COLLECTION_EDITABLE_FIELDS:
             # Collectors may set the collection settings of customers they can read, nothing else.
             self.check_access("read")

@@ -120,6 +120,25 @@ class TestPaymentPlans(RecouvrementCommon):
             plan._update_states()
         self.assertEqual(plan.state, "completed")
 
+    def test_cancel_credits_the_interest_and_restores_the_penalties(self):
+        invoice = self._invoice(self.debtor, 1200.0)
+        plan = self._plan(invoice, date(2026, 4, 10), interest_rate=6.0, waive_penalties=True)
+        self.assertEqual(plan.penalty_ids.state, "waived")
+        plan.action_cancel()
+        self.assertEqual(plan.interest_invoice_id.payment_state, "reversed")
+        self.assertEqual(plan.penalty_ids.state, "cancelled", "the penalties are due again")
+        with self.assertRaisesRegex(UserError, "Only a draft, proposed or active"):
+            plan.action_cancel()
+
+    def test_partial_amount_completes_when_the_schedule_is_paid(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        plan = self._plan(invoice, date(2026, 4, 10), count=2, amount=600.0)
+        self.assertEqual(plan.amount_total, 600.0)
+        self._pay(invoice, 600.0, date(2026, 5, 9))
+        with freeze_time("2026-05-12"):
+            plan._update_states()
+        self.assertEqual(plan.state, "completed", "the invoice's 400.00 left goes back to the run")
+
     def test_lifecycle_paid_on_time(self):
         invoice = self._invoice(self.debtor, 900.0)
         plan = self._plan(invoice, date(2026, 4, 10))

@@ -53,6 +53,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     grace_days = fields.Integer(default=5)
     waive_penalties = fields.Boolean(
         string="Waive the Penalties",
+        groups="recouvrement_creances.group_recouvrement_manager",
         help="Waive the penalties and indemnities accrued and not yet invoiced; they are due again if the plan "
         "breaks.",
     )
@@ -171,13 +172,11 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
                 "interest_rate": self.interest_rate,
                 "grace_days": self.grace_days,
                 "amount_covered": sum(self.move_ids.mapped("amount_residual")),
+                "waive_penalties": self.waive_penalties,
                 "line_ids": [
                     Command.create({"date_due": day, "amount": amount, "interest": interest})
                     for day, amount, interest in schedule
                 ],
             }
         )
-        plan._invoice_interest()
-        if self.waive_penalties:
-            plan._waive_penalties(fields.Date.context_today(self))
         return plan._get_records_action(name=self.env._("Payment Plan"))

@@ -321,6 +321,9 @@ class ResPartner(models.Model):
     def _collection_policies(self):
         """{partner: policy} for these debtors in the current company, looked up together."""
         defaults = {kind: self.env.company._recouvrement_default_policy(kind) for kind in ("b2b", "b2c")}
+        # only what the policy depends on: reading every field of thousands of customers costs seconds
+        self.fetch(["commercial_partner_id", "is_company", "collection_policy_id"])
+        self.commercial_partner_id.fetch(["is_company", "collection_policy_id"])
         return {partner: partner._collection_policy(defaults) for partner in self}
 
     def _collection_recipient(self):

@@ -93,9 +93,8 @@ class RecouvrementPaymentPlan(models.Model):
     @api.depends("partner_id", "date")
     def _compute_name(self):
         for plan in self:
-            plan.name = self.env._(
-                "Payment plan %(partner)s of %(date)s", partner=plan.partner_id.name or "", date=plan.date or ""
-            )
+            # stored: no words, so that it reads the same in every language
+            plan.name = f"{plan.partner_id.name or ''} – {plan.date or ''}"
 
     @api.depends("line_ids.is_paid", "line_ids.date_due")
     def _compute_next_line_id(self):

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, tagged
 
 from ..tools.schedule import ScheduleError, build_schedule
@@ -192,6 +192,31 @@ class TestPaymentPlans(RecouvrementCommon):
         # 3 March .. 16 April: 45 days: 1000 x 12.15 % x 45 / 365 = 14.979... -> 14.98, and the 40.00
         figure = invoice._collection_penalty_figures(date(2026, 4, 16))[invoice]
         self.assertEqual((figure["penalty"], figure["indemnity_due"]), (14.98, 40.0))
+
+    def test_only_managers_waive_penalties(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        with freeze_time("2026-04-01"):
+            wizard = (
+                self.env["recouvrement.payment.plan.wizard"]
+                .with_user(self.agent)
+                .create(
+                    {
+                        "partner_id": self.debtor.id,
+                        "move_ids": [Command.set(invoice.ids)],
+                        "first_date": date(2026, 4, 10),
+                        "waive_penalties": True,
+                    }
+                )
+            )
+            plan = (
+                self.env["recouvrement.payment.plan"]
+                .browse(wizard.action_create_plan()["res_id"])
+                .with_user(self.agent)
+            )
+            with self.assertRaisesRegex(AccessError, "Only a collection manager may waive penalties"):
+                plan.action_activate()
+        self.assertEqual(plan.state, "draft")
+        self.assertFalse(plan.penalty_ids)
 
     def test_call_outcome_opens_the_plan(self):
         self.debtor.with_company(self.company).collection_user_id = self.agent

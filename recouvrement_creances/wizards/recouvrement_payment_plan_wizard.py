@@ -51,9 +51,9 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         string="Interest Rate (%)", digits=(7, 4), help="Optional simple interest per year on the balance still owed."
     )
     grace_days = fields.Integer(default=5)
+    # managers only: shown to them (view) and checked when the plan is activated
     waive_penalties = fields.Boolean(
         string="Waive the Penalties",
-        groups="recouvrement_creances.group_recouvrement_manager",
         help="Waive the penalties and indemnities accrued and not yet invoiced; they are due again if the plan "
         "breaks.",
     )

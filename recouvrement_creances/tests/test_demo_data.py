@@ -127,6 +127,12 @@ class TestDemoData(TransactionCase):
         self.assertEqual(notice.notice_deadline, notice.registered_ack_date + timedelta(days=8))
         self.assertEqual(notice.letter_attachment_id.mimetype, "application/pdf")
         self.assertEqual(notice.letter_attachment_id.raw[:4], b"%PDF")
+        # Élodie Simon has no email: her reminders went by post, each letter kept as a PDF
+        letters = self.env["recouvrement.action"].search(
+            [("partner_id", "=", self.env.ref("recouvrement_creances.partner_particulier_simon").id)]
+        ).filtered(lambda a: a.channel == "letter")
+        self.assertTrue(letters)
+        self.assertTrue(all(action.letter_attachment_id.raw[:4] == b"%PDF" for action in letters))
 
     def test_demo_payment_plan(self):
         plan = self._demo("studio_1").collection_payment_plan_ids

@@ -53,6 +53,12 @@ class RecouvrementPaymentPlanLine(models.Model):
             else:
                 line.state = "partial" if line.amount_paid else "to_pay"
 
+    @api.depends("partner_id", "amount", "currency_id")
+    def _compute_display_name(self):
+        for line in self:
+            amount = line.currency_id.format(line.amount) if line.currency_id else ""
+            line.display_name = f"{line.partner_id.name or ''} – {amount}"
+
     def write(self, vals):
         if {"date_due", "amount", "interest", "plan_id"} & vals.keys():
             self.plan_id._check_schedule_editable()

@@ -128,9 +128,11 @@ class TestDemoData(TransactionCase):
         self.assertEqual(notice.letter_attachment_id.mimetype, "application/pdf")
         self.assertEqual(notice.letter_attachment_id.raw[:4], b"%PDF")
         # Élodie Simon has no email: her reminders went by post, each letter kept as a PDF
-        letters = self.env["recouvrement.action"].search(
-            [("partner_id", "=", self.env.ref("recouvrement_creances.partner_particulier_simon").id)]
-        ).filtered(lambda a: a.channel == "letter")
+        letters = (
+            self.env["recouvrement.action"]
+            .search([("partner_id", "=", self.env.ref("recouvrement_creances.partner_particulier_simon").id)])
+            .filtered(lambda a: a.channel == "letter")
+        )
         self.assertTrue(letters)
         self.assertTrue(all(action.letter_attachment_id.raw[:4] == b"%PDF" for action in letters))
 

@@ -194,20 +194,14 @@ class AccountMove(models.Model):
     def _collection_penalty_terms(self, policy, rates):
         """How this invoice's penalties are computed: {b2b, rate_of(half_year), basis, indemnity (EUR)}."""
         self.ensure_one()
-        partner = self.commercial_partner_id.with_company(self.company_id)
-        b2b = (policy.customer_kind if policy else ("b2b" if partner.is_company else "b2c")) == "b2b"
-        terms = {"b2b": b2b, "basis": policy.penalty_day_basis if policy else "365"}
-        terms["indemnity"] = (policy.penalty_indemnity if policy else 40.0) if b2b else 0.0
-        contract_rate = partner.collection_penalty_rate or (
-            policy.penalty_contract_rate if policy and policy.penalty_rate_rule == "contract" else 0.0
-        )
-        if not b2b:
+        rule = self.commercial_partner_id.with_company(self.company_id)._collection_penalty_rule(policy)
+        terms = {"b2b": rule["b2b"], "basis": rule["basis"], "indemnity": rule["indemnity"] if rule["b2b"] else 0.0}
+        if not rule["b2b"]:
             terms["rate_of"] = lambda period: rates("legal_other", period)
-        elif contract_rate:
-            terms["rate_of"] = contract_rate_checked(contract_rate, lambda period: rates("legal_other", period))
+        elif rule["contract_rate"]:
+            terms["rate_of"] = contract_rate_checked(rule["contract_rate"], lambda period: rates("legal_other", period))
         else:
-            points = policy.penalty_ecb_points if policy else 10.0
-            terms["rate_of"] = lambda period: rates("ecb", period) + as_fraction(points)
+            terms["rate_of"] = lambda period: rates("ecb", period) + as_fraction(rule["ecb_points"])
         return terms
 
     def _collection_penalty_figure(self, terms, debts, charged, notice_date, on_date):

@@ -131,22 +131,18 @@ class ResCompany(models.Model):
         customers, when the company prints them."""
         self.ensure_one()
         partner = partner.commercial_partner_id.with_company(self)
-        policy = partner._collection_policy()
-        kind = policy.customer_kind if policy else ("b2b" if partner.is_company else "b2c")
-        if not self.recouvrement_invoice_mention or kind != "b2b":
+        rule = partner._collection_penalty_rule(partner._collection_policy())
+        if not self.recouvrement_invoice_mention or not rule["b2b"]:
             return ""
-        contract_rate = partner.collection_penalty_rate or (
-            policy.penalty_contract_rate if policy and policy.penalty_rate_rule == "contract" else 0.0
-        )
-        if contract_rate:
-            rate = self.env._("%(rate)s %% per year", rate=formatLang(self.env, contract_rate, digits=2))
+        if rule["contract_rate"]:
+            rate = self.env._("%(rate)s %% per year", rate=formatLang(self.env, rule["contract_rate"], digits=2))
         else:
-            points = policy.penalty_ecb_points if policy else 10.0
+            points = rule["ecb_points"]
             rate = self.env._(
                 "the European Central Bank's main refinancing rate plus %(points)s points",
                 points=formatLang(self.env, points, digits=0 if points == int(points) else 2),
             )
-        indemnity = policy.penalty_indemnity if policy else 40.0
+        indemnity = rule["indemnity"]
         return self.env._(
             "Late payment: penalties are due from the day after the due date, without any reminder, at %(rate)s "
             "(Code de commerce L441-10), plus a fixed indemnity for recovery costs of %(indemnity)s EUR per "

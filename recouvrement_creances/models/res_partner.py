@@ -186,6 +186,19 @@ class ResPartner(models.Model):
             partner.collection_penalty_to_invoice = total["penalty"] + total["indemnity_due"]
             partner.collection_penalty_error = total["error"] or False
 
+    def _collection_penalty_rule(self, policy):
+        """The penalty terms of this debtor under ``policy`` (its own contractual rate first): {b2b,
+        contract_rate, ecb_points, indemnity (EUR), basis}. Without a policy, the law's defaults."""
+        self.ensure_one()
+        return {
+            "b2b": (policy.customer_kind if policy else ("b2b" if self.is_company else "b2c")) == "b2b",
+            "contract_rate": self.collection_penalty_rate
+            or (policy.penalty_contract_rate if policy and policy.penalty_rate_rule == "contract" else 0.0),
+            "ecb_points": policy.penalty_ecb_points if policy else 10.0,
+            "indemnity": policy.penalty_indemnity if policy else 40.0,
+            "basis": policy.penalty_day_basis if policy else "365",
+        }
+
     def _collection_penalty_invoices(self):
         """The posted customer invoices of these debtors in the current company that may bear penalties: with
         a due date past, within the last five years (Code de commerce L110-4). Found through their receivable

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make letters`: renders a first reminder, the demo's mise en demeure and a statement of account from the
-# demo database to .local/letters/ (PDF, and PNG pages made with pdftoppm).
+# `make letters`: renders a first reminder, the demo's mise en demeure, a statement of account and a payment
+# plan agreement from the demo database to .local/letters/ (PDF, and PNG pages made with pdftoppm).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "${ROOT}/scripts/db.sh"
 DB="${DB:-recouvrement_demo}"

@@ -53,6 +53,7 @@ DEMO_INVOICES = [
     ("euro_2", "euro_import", -100, 5100.00, "Transit douanier — dossier 702", "open"),
     ("gourmet_1", "traiteur_gourmet", -10, 1120.00, "Vaisselle jetable premium", "open"),
     ("studio_1", "studio_photo", -90, 2300.00, "Éclairage studio LED", "open"),
+    ("cafe_0", "cafe_des_arts", -130, 1200.00, "Moulin à café professionnel", "open"),
     ("ferme_1", "ferme_bio", -30, 870.00, "Filets et bâches agricoles", "open"),
     ("coiffure_1", "salon_coiffure", -15, 560.00, "Produits capillaires", "open"),
     ("simon_1", "particulier_simon", -60, 480.00, "Réparation lave-linge", "open"),
@@ -216,17 +217,40 @@ class AccountChartTemplate(models.AbstractModel):
         self._recouvrement_demo_payment_plan(today)
 
     def _recouvrement_demo_payment_plan(self, today):
-        """Studio Photo Fourvière agreed to pay its 90-day-old invoice in three monthly installments."""
-        invoice = self.env.ref("recouvrement_creances.demo_invoice_studio_1")
+        """Three plans of three monthly installments: Studio Photo Fourvière's, agreed today, with 2 % off if
+        settled within 40 days; Café des Arts'
+        agreed four months ago and paid on time (completed); Paysages Verts', whose second installment was
+        never paid (broken)."""
+        plans = self._recouvrement_demo_plan(
+            "studio_1",
+            today,
+            today + timedelta(days=10),
+            settlement_discount=2.0,
+            settlement_deadline=today + timedelta(days=40),
+        )
+        for key, agreed_days_ago, installments_paid in (("cafe_0", 120, 3), ("paysage_1", 55, 1)):
+            agreed = today - timedelta(days=agreed_days_ago)
+            plan = self._recouvrement_demo_plan(key, agreed, agreed + timedelta(days=10))
+            for line in plan.line_ids[:installments_paid]:
+                self._recouvrement_demo_pay(plan.move_ids, line.amount, line.date_due)
+            plans |= plan
+        plans._update_states(today)
+
+    def _recouvrement_demo_plan(self, key, agreed, first, **terms):
+        """The plan negotiated, agreed and signed on ``agreed`` for the demo invoice ``key``."""
+        invoice = self.env.ref(f"recouvrement_creances.demo_invoice_{key}")
         wizard = (
             self.env["recouvrement.payment.plan.wizard"]
             .with_user(self.env.ref("base.user_admin"))
             .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"installment_count": 3, "first_date": today + timedelta(days=10)})
+            .create({"installment_count": 3, "first_date": first, **terms})
         )
-        plan = self.env["recouvrement.payment.plan"].browse(wizard.action_create_plan()["res_id"])
+        plan = wizard.env["recouvrement.payment.plan"].create(
+            dict(wizard._plan_values(wizard._schedule()), date=agreed)
+        )
         plan.action_activate()
-        plan.signed_date = today
+        plan.signed_date = agreed
+        return plan
 
     def _recouvrement_demo_penalties(self, today):
         """The penalties of one late business are invoiced; another's are waived, with the reason. They are

@@ -52,6 +52,24 @@ class RecouvrementPaymentPlan(models.Model):
         default="monthly",
     )
     interest_rate = fields.Float(string="Interest Rate (%)", digits=(7, 4), readonly=True)
+    settlement_discount = fields.Float(
+        string="Early Settlement Discount (%)",
+        digits=(5, 2),
+        readonly=True,
+        help="Granted on the balance still owed if the debtor settles it in full by the deadline.",
+    )
+    settlement_deadline = fields.Date(string="Discount if Settled by", readonly=True)
+    settlement_credit_note_id = fields.Many2one(
+        "account.move", string="Discount Credit Note", readonly=True, copy=False
+    )
+    previous_plan_id = fields.Many2one(
+        "recouvrement.payment.plan",
+        string="Replaces",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The plan this one renegotiated: it is cancelled when this one is activated.",
+    )
     grace_days = fields.Integer(
         default=5, help="Days after its due date before an unpaid installment counts as missed and breaks the plan."
     )
@@ -219,8 +237,10 @@ class RecouvrementPaymentPlan(models.Model):
 
     @api.model
     def _check_not_in_active_plan(self, moves):
+        """Refuse invoices already in another active plan than ``self`` or the plans it replaces."""
+        replaced = self | self.previous_plan_id
         busy = moves.filtered(
-            lambda m: m.sudo().collection_payment_plan_ids.filtered(lambda p: p.state == "active" and p not in self)
+            lambda m: m.sudo().collection_payment_plan_ids.filtered(lambda p: p.state == "active" and p not in replaced)
         )
         if busy:
             raise UserError(
@@ -251,6 +271,7 @@ class RecouvrementPaymentPlan(models.Model):
             raise AccessError(self.env._("Only a collection manager may waive penalties."))
         for plan in self:
             plan._check_not_in_active_plan(plan.move_ids)
+        self.previous_plan_id.filtered(lambda plan: plan.state in ("draft", "proposed", "active")).action_cancel()
         self.write({"state": "active"})
         for plan in self:
             plan._invoice_interest()
@@ -267,6 +288,107 @@ class RecouvrementPaymentPlan(models.Model):
         if unpaid:
             unpaid._reverse_moves(cancel=True)
 
+    def action_renegotiate(self):
+        """Open the plan wizard on what this plan's invoices still owe: the new plan replaces this one when it
+        is activated, and both stay in the history."""
+        self.ensure_one()
+        if self.state not in ("draft", "proposed", "active", "broken"):
+            raise UserError(self.env._("Only a current or broken payment plan can be renegotiated."))
+        moves = self.move_ids.filtered(lambda move: move.amount_residual)
+        if self.interest_invoice_id.payment_state == "not_paid" and self.state != "broken":
+            # credited when this plan is cancelled: the new plan reckons its own interest
+            moves -= self.interest_invoice_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Renegotiate the Payment Plan"),
+            "res_model": "recouvrement.payment.plan.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_model": "account.move",
+                "active_ids": moves.ids,
+                "default_previous_plan_id": self.id,
+                "default_grace_days": self.grace_days,
+                "default_frequency": self.frequency,
+            },
+        }
+
+    def action_grant_settlement_discount(self):
+        """The debtor settles the balance early: book the agreed discount as a credit note, with the VAT
+        reduced in proportion (CGI art. 267 II), offset against the covered invoices. The debtor then owes
+        the balance less the discount."""
+        self.ensure_one()
+        if self.state != "active" or not self.settlement_discount:
+            raise UserError(self.env._("Only an active plan with an early settlement discount can grant it."))
+        if self.settlement_credit_note_id:
+            raise UserError(self.env._("The early settlement discount of this plan was already granted."))
+        if fields.Date.context_today(self) > self.settlement_deadline:
+            raise UserError(
+                self.env._(
+                    "The early settlement discount was offered until %(date)s.",
+                    date=format_date(self.env, self.settlement_deadline),
+                )
+            )
+        credit_note = self.env["account.move"].create(self._settlement_credit_note_vals())
+        credit_note.action_post()
+        receivable = credit_note.line_ids.filtered(lambda line: line.account_type == "asset_receivable").account_id
+        (credit_note | self.move_ids).line_ids.filtered(
+            lambda line: line.account_id == receivable and not line.reconciled
+        ).reconcile()
+        self.sudo().settlement_credit_note_id = credit_note
+        self.message_post(
+            body=self.env._(
+                "Early settlement discount of %(discount)s granted (%(credit_note)s): the balance to pay is "
+                "%(balance)s.",
+                discount=self.currency_id.format(credit_note.amount_total),
+                credit_note=credit_note.name,
+                balance=self.currency_id.format(sum(self.move_ids.mapped("amount_residual"))),
+            )
+        )
+        return credit_note
+
+    def _settlement_credit_note_vals(self):
+        """The discount's credit note: for each covered invoice still owed, its lines' share of the discount,
+        with their taxes, on the company's cash discount account."""
+        self.ensure_one()
+        account = self.company_id.account_journal_early_pay_discount_loss_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Choose the cash discount loss account in Accounting > Configuration > Settings (company "
+                    "%(company)s).",
+                    company=self.company_id.name,
+                )
+            )
+        lang = self.partner_id.lang
+        label = self.with_context(lang=lang).env._("Early settlement discount")
+        lines = []
+        for move in self.move_ids.filtered(lambda m: m.amount_residual and m.amount_total):
+            share = self.settlement_discount / 100 * move.amount_residual / move.amount_total
+            for invoice_line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
+                lines.append(
+                    fields.Command.create(
+                        {
+                            "name": f"{label} – {move.name}",
+                            "account_id": account.id,
+                            "quantity": 1,
+                            "price_unit": self.currency_id.round(invoice_line.price_subtotal * share),
+                            "tax_ids": [fields.Command.set(invoice_line.tax_ids.ids)],
+                        }
+                    )
+                )
+        if not lines:
+            raise UserError(self.env._("The invoices of this plan owe nothing more: there is nothing to discount."))
+        return {
+            "move_type": "out_refund",
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "currency_id": self.currency_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "ref": label,
+            "invoice_line_ids": lines,
+        }
+
     def _check_schedule_editable(self):
         if self.filtered(lambda plan: plan.state not in ("draft", "proposed")):
             raise UserError(
@@ -277,7 +399,16 @@ class RecouvrementPaymentPlan(models.Model):
             )
 
     def write(self, vals):
-        schedule = {"line_ids", "move_ids", "frequency", "interest_rate", "amount_covered", "restore_penalties"}
+        schedule = {
+            "line_ids",
+            "move_ids",
+            "frequency",
+            "interest_rate",
+            "settlement_discount",
+            "settlement_deadline",
+            "amount_covered",
+            "restore_penalties",
+        }
         if schedule & vals.keys() and not self.env.su:
             self._check_schedule_editable()
         return super().write(vals)

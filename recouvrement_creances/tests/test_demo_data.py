@@ -136,10 +136,19 @@ class TestDemoData(TransactionCase):
         self.assertTrue(letters)
         self.assertTrue(all(action.letter_attachment_id.raw[:4] == b"%PDF" for action in letters))
 
-    def test_demo_payment_plan(self):
+    def test_demo_payment_plans(self):
         plan = self._demo("studio_1").collection_payment_plan_ids
         self.assertRecordValues(plan, [{"state": "active", "amount_total": self._demo("studio_1").amount_residual}])
         self.assertEqual(len(plan.line_ids), 3)
+        # Café des Arts paid its three installments on time
+        completed = self._demo("cafe_0").collection_payment_plan_ids
+        self.assertRecordValues(completed, [{"state": "completed", "progress": 100.0}])
+        self.assertEqual(self._demo("cafe_0").payment_state, "paid")
+        # Paysages Verts paid the first installment only: the plan broke, collection resumed
+        broken = self._demo("paysage_1").collection_payment_plan_ids
+        self.assertEqual(broken.state, "broken")
+        self.assertEqual(broken.line_ids.mapped("state"), ["paid", "missed", "to_pay"])
+        self.assertTrue(broken.activity_ids, "the collector is told")
 
     def test_collection_menu_visibility(self):
         menu = self.env.ref("recouvrement_creances.menu_recouvrement_overdue")

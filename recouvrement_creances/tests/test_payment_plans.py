@@ -270,6 +270,13 @@ class TestPaymentPlans(RecouvrementCommon):
             (invoice, {"first_date": date(2026, 3, 1)}, "cannot be due in the past"),
             (invoice, {"installment_count": 0}, "number of installments must be at least 1"),
             (invoice | other_currency, {}, "invoices in one currency"),
+            (
+                invoice,
+                {"interest_rate": 5.0, "settlement_discount": 2.0, "settlement_deadline": date(2026, 5, 1)},
+                "interest or offers an early settlement discount, not both",
+            ),
+            (invoice, {"settlement_discount": 100.0, "settlement_deadline": date(2026, 5, 1)}, "between 0 and 100"),
+            (invoice, {"settlement_discount": 2.0}, "until which the early settlement discount is offered"),
         ]
         with freeze_time("2026-04-01"):
             for moves, values, message in cases:
@@ -292,3 +299,83 @@ class TestPaymentPlans(RecouvrementCommon):
             ).action_create_plan()
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             plan.write({"line_ids": [Command.create({"date_due": date(2026, 8, 1), "amount": 1.0})]})
+
+    def test_early_settlement_discount_is_a_credit_note_with_its_vat(self):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.debtor.id,
+                "invoice_date": date(2026, 3, 2),
+                "invoice_date_due": date(2026, 3, 2),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Service", "price_unit": 1000.0, "tax_ids": [Command.set(self.tax_sale_a.ids)]}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual((invoice.amount_total, self.tax_sale_a.amount), (1200.0, 20.0))
+        plan = self._plan(invoice, date(2026, 4, 10), settlement_discount=5.0, settlement_deadline=date(2026, 5, 31))
+        self.assertEqual((plan.settlement_discount, plan.settlement_deadline), (5.0, date(2026, 5, 31)))
+        self._pay(invoice, 400.0, date(2026, 4, 9))
+        with freeze_time("2026-05-02"):
+            credit_note = plan.action_grant_settlement_discount()
+        # 5 % of the 800.00 still owed: 40.00, of which 33.33 before VAT and 6.67 of VAT
+        self.assertRecordValues(
+            credit_note,
+            [
+                {
+                    "move_type": "out_refund",
+                    "state": "posted",
+                    "amount_untaxed": 33.33,
+                    "amount_tax": 6.67,
+                    "amount_total": 40.0,
+                    "payment_state": "paid",
+                }
+            ],
+        )
+        self.assertEqual(
+            credit_note.invoice_line_ids.account_id, self.company.account_journal_early_pay_discount_loss_account_id
+        )
+        self.assertEqual(invoice.amount_residual, 760.0)
+        self.assertIn("the balance to pay is 760,00", plan.message_ids[0].body.replace("&nbsp;", " "))
+        with self.assertRaisesRegex(UserError, "already granted"):
+            plan.action_grant_settlement_discount()
+        self._pay(invoice, 760.0, date(2026, 5, 3))
+        with freeze_time("2026-05-04"):
+            plan._update_states()
+        self.assertEqual(plan.state, "completed")
+
+    def test_early_settlement_discount_terms(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        plan = self._plan(invoice, date(2026, 4, 10), settlement_discount=2.0, settlement_deadline=date(2026, 5, 1))
+        report = self.env.ref("recouvrement_creances.action_report_payment_plan_agreement")
+        pdf, _type = report.with_context(force_report_rendering=True)._render_qweb_pdf(report.report_name, plan.ids)
+        self.assertIn(
+            "au plus tard le 01/05/2026, le créancier accorde un escompte de 2,00 % sur ce solde",
+            " ".join(pdf_text(pdf).split()),
+        )
+        with freeze_time("2026-05-02"), self.assertRaisesRegex(UserError, "offered until 01/05/2026"):
+            plan.action_grant_settlement_discount()
+        self.assertFalse(plan.settlement_credit_note_id)
+        self.assertEqual(invoice.amount_residual, 1000.0)
+
+    def test_renegotiation_replaces_the_plan_and_keeps_it(self):
+        invoice = self._invoice(self.debtor, 900.0)
+        plan = self._plan(invoice, date(2026, 4, 10))
+        self._pay(invoice, 300.0, date(2026, 4, 9))
+        opened = plan.action_renegotiate()
+        with freeze_time("2026-04-20"):
+            wizard = (
+                self.env[opened["res_model"]]
+                .with_context(**opened["context"])
+                .create({"first_date": date(2026, 5, 10), "installment_count": 6})
+            )
+            self.assertEqual((wizard.move_ids, wizard.amount, wizard.previous_plan_id), (invoice, 600.0, plan))
+            new_plan = self.env["recouvrement.payment.plan"].browse(wizard.action_create_plan()["res_id"])
+            self.assertEqual(plan.state, "active", "the old plan holds until the new one is agreed")
+            new_plan.action_activate()
+        self.assertEqual((plan.state, new_plan.state), ("cancelled", "active"))
+        self.assertEqual(new_plan.previous_plan_id, plan)
+        self.assertEqual(new_plan.line_ids.mapped("amount"), [100.0] * 6)

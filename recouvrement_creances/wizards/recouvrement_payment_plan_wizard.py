@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import format_date, formatLang
 
 from ..tools.schedule import ScheduleError, build_schedule, due_dates
 
@@ -50,7 +50,15 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     interest_rate = fields.Float(
         string="Interest Rate (%)", digits=(7, 4), help="Optional simple interest per year on the balance still owed."
     )
+    settlement_discount = fields.Float(
+        string="Early Settlement Discount (%)",
+        digits=(5, 2),
+        help="Instead of interest: a discount on the balance still owed if the debtor settles it in full by "
+        "the deadline.",
+    )
+    settlement_deadline = fields.Date(string="Discount if Settled by")
     grace_days = fields.Integer(default=5)
+    previous_plan_id = fields.Many2one("recouvrement.payment.plan", string="Replaces", readonly=True)
     # managers only: shown to them (view) and checked when the plan is activated
     waive_penalties = fields.Boolean(
         string="Waive the Penalties",
@@ -100,6 +108,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         rest = self.currency_id.round(self.amount - self.down_payment)
         if self.down_payment < 0 or self.currency_id.compare_amounts(rest, 0) < 0:
             raise UserError(self.env._("The down payment must be between zero and the amount to schedule."))
+        self._check_settlement_terms()
         down = [(self.first_date, self.down_payment, 0.0)] if self.down_payment else []
         if self.currency_id.is_zero(rest):
             return down
@@ -119,6 +128,16 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         except ScheduleError as error:
             raise UserError(self._schedule_error(error.code)) from None
 
+    def _check_settlement_terms(self):
+        if not self.settlement_discount:
+            return
+        if self.interest_rate:
+            raise UserError(self.env._("A plan bears interest or offers an early settlement discount, not both."))
+        if not 0 < self.settlement_discount < 100:
+            raise UserError(self.env._("The early settlement discount must be between 0 and 100 %."))
+        if not self.settlement_deadline or self.settlement_deadline < fields.Date.context_today(self):
+            raise UserError(self.env._("Give the date until which the early settlement discount is offered."))
+
     def _schedule_error(self, code):
         return {
             "total": self.env._("The amount to schedule must be more than zero."),
@@ -137,6 +156,8 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         "frequency",
         "first_date",
         "interest_rate",
+        "settlement_discount",
+        "settlement_deadline",
         "currency_id",
     )
     def _compute_preview(self):
@@ -155,28 +176,39 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
                 "<table class='table table-sm'><thead><tr><th>%s</th><th class='text-end'>%s</th>"
                 "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
             ) % (self.env._("Due Date"), self.env._("Amount"), self.env._("Interest Included"), rows)
+            if wizard.settlement_discount:
+                wizard.preview += Markup("<p>%s</p>") % self.env._(
+                    "Settled in full by %(date)s, the balance still owed is reduced by %(discount)s %%.",
+                    date=format_date(self.env, wizard.settlement_deadline),
+                    discount=formatLang(self.env, wizard.settlement_discount, digits=2),
+                )
 
     def action_create_plan(self):
         """Create the plan (draft) with its schedule, and open it."""
         self.ensure_one()
-        plan_model = self.env["recouvrement.payment.plan"]
-        plan_model._check_coverable(self.move_ids, self.amount, self.first_date)
-        schedule = self._schedule()
-        plan = plan_model.create(
-            {
-                "company_id": self.company_id.id,
-                "partner_id": self.partner_id.commercial_partner_id.id,
-                "currency_id": self.currency_id.id,
-                "move_ids": [Command.set(self.move_ids.ids)],
-                "frequency": self.frequency,
-                "interest_rate": self.interest_rate,
-                "grace_days": self.grace_days,
-                "amount_covered": sum(self.move_ids.mapped("amount_residual")),
-                "waive_penalties": self.waive_penalties,
-                "line_ids": [
-                    Command.create({"date_due": day, "amount": amount, "interest": interest})
-                    for day, amount, interest in schedule
-                ],
-            }
-        )
+        # a renegotiation may cover the invoices of the plan it replaces
+        self.previous_plan_id._check_coverable(self.move_ids, self.amount, self.first_date)
+        plan = self.env["recouvrement.payment.plan"].create(self._plan_values(self._schedule()))
         return plan._get_records_action(name=self.env._("Payment Plan"))
+
+    def _plan_values(self, schedule):
+        """The values of the plan negotiated, with its installments ``schedule``."""
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "currency_id": self.currency_id.id,
+            "move_ids": [Command.set(self.move_ids.ids)],
+            "frequency": self.frequency,
+            "interest_rate": self.interest_rate,
+            "settlement_discount": self.settlement_discount,
+            "settlement_deadline": self.settlement_deadline if self.settlement_discount else False,
+            "previous_plan_id": self.previous_plan_id.id,
+            "grace_days": self.grace_days,
+            "amount_covered": sum(self.move_ids.mapped("amount_residual")),
+            "waive_penalties": self.waive_penalties,
+            "line_ids": [
+                Command.create({"date_due": day, "amount": amount, "interest": interest})
+                for day, amount, interest in schedule
+            ],
+        }

@@ -1,6 +1,6 @@
-"""Renders three collection documents of the demo database, as PDF and as PNG pages, to look at them:
-a first reminder letter, the mise en demeure of Euro Import as it was sent (the PDF kept on its action), and
-the statement of account of Fromagerie de Savoie.
+"""Renders four collection documents of the demo database, as PDF and as PNG pages, to look at them:
+a first reminder letter, the mise en demeure of Euro Import as it was sent (the PDF kept on its action), the
+statement of account of Fromagerie de Savoie, and the payment plan agreement of Studio Photo Fourvière.
 
     python render_letters.py ODOO_CONF DATABASE OUTDIR
 """
@@ -20,10 +20,12 @@ def main():
         savoie = env.ref("recouvrement_creances.partner_fromagerie_savoie")
         letter = env.ref("recouvrement_creances.action_report_collection_letter")
         statement = env.ref("recouvrement_creances.action_report_collection_statement")
+        agreement = env.ref("recouvrement_creances.action_report_payment_plan_agreement")
+        plan = env.ref("recouvrement_creances.demo_invoice_studio_1").collection_payment_plan_ids[:1]
         reminder = actions.search([("level_id.offset_days", "=", 14), ("state", "in", ("pending", "done"))], limit=1)
         notice = actions.search([("channel", "=", "registered_letter"), ("letter_attachment_id", "!=", False)], limit=1)
-        if not reminder or not notice:
-            raise SystemExit(f"{dbname} has no first reminder or no formal notice: is it the demo database?")
+        if not reminder or not notice or not plan:
+            raise SystemExit(f"{dbname} has no first reminder or no formal notice: or no plan: is it the demo database?")
         documents = {
             "first_reminder": letter.with_context(lang=reminder.partner_id.lang)._render_qweb_pdf(
                 letter.report_name, reminder.ids
@@ -32,6 +34,7 @@ def main():
             "statement": statement.with_context(lang=savoie.lang)._render_qweb_pdf(statement.report_name, savoie.ids)[
                 0
             ],
+            "payment_plan_agreement": agreement._render_qweb_pdf(agreement.report_name, plan.ids)[0],
         }
         env.cr.rollback()  # rendering a letter may give an invoice its portal token: keep the demo as it is
     for name, pdf in documents.items():

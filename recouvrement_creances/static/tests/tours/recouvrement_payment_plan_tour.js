@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
 // A collector negotiates a payment plan from the customer, previews the schedule, creates and activates
-// the plan; the agreement can be printed from it.
+// the plan, then prints the agreement.
 registry.category("web_tour.tours").add("recouvrement_payment_plan_tour", {
     steps: () => [
         {
@@ -43,8 +43,20 @@ registry.category("web_tour.tours").add("recouvrement_payment_plan_tour", {
             trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Actif")',
         },
         {
-            content: "The agreement can be printed",
+            content: "Print the agreement",
             trigger: 'button:contains("Imprimer l\'échéancier")',
+            run: "click",
+        },
+        {
+            // a report that fails to render opens an error dialog, and the tour fails on it
+            content: "The agreement was downloaded and the plan stays open",
+            trigger: '.o_form_view .o_form_sheet div[name="line_ids"]',
+            run: async () => {
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+                if (document.querySelector(".o_error_dialog, .o_dialog .modal-body.o_error_detail")) {
+                    throw new Error("The agreement could not be printed");
+                }
+            },
         },
     ],
 });

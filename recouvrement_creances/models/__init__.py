@@ -8,6 +8,9 @@ from . import recouvrement_promise
 from . import recouvrement_penalty
 from . import recouvrement_payment_plan
 from . import recouvrement_payment_plan_line
+from . import recouvrement_case_stage
+from . import recouvrement_case
+from . import recouvrement_case_cost
 from . import account_move
 from . import account_move_line
 from . import mail_activity

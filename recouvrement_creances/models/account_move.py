@@ -66,6 +66,11 @@ class AccountMove(models.Model):
     )
     collection_next_date = fields.Date(string="Next Collection Date", compute="_compute_collection_next")
 
+    @api.depends("collection_case_ids.is_closed")
+    def _compute_collection_case_id(self):
+        for move in self:
+            move.collection_case_id = move.sudo().collection_case_ids.filtered(lambda case: not case.is_closed)[:1]
+
     @api.depends("invoice_date_due", "payment_state")
     @api.depends_context("date")
     def _compute_collection_days_overdue(self):
@@ -126,6 +131,25 @@ class AccountMove(models.Model):
         copy=False,
         groups="recouvrement_creances.group_recouvrement_agent",
     )
+    collection_case_ids = fields.Many2many(
+        "recouvrement.case",
+        "recouvrement_case_move_rel",
+        "move_id",
+        "case_id",
+        string="Contentious Cases",
+        readonly=True,
+        copy=False,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+    collection_case_id = fields.Many2one(
+        "recouvrement.case",
+        string="Contentious Case",
+        compute="_compute_collection_case_id",
+        store=True,
+        index="btree_not_null",
+        help="The open contentious case of this invoice: while it is open, the invoice leaves the dunning run.",
+    )
+    collection_case_stage_id = fields.Many2one(related="collection_case_id.stage_id", string="Case Stage", store=True)
     collection_penalty_ids = fields.One2many(
         "recouvrement.penalty",
         "move_id",
@@ -168,7 +192,8 @@ class AccountMove(models.Model):
         :return: {move: dict} with, in the invoice's currency: ``accrued`` (since the penalties started),
             ``indemnity`` (owed for being late), ``penalty`` and ``indemnity_due`` (not yet invoiced nor
             waived), ``date_from`` / ``date_to`` (the period not yet invoiced), ``rates`` (their label) and
-            ``error`` (why nothing could be computed, e.g. a missing rate; the amounts are then 0)
+            ``error`` (why nothing could be computed, e.g. a missing rate; the amounts are then 0) and ``b2b``
+            (penalties of a business, else legal interest of an individual)
         """
         moves = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
         moves -= moves._collection_penalty_invoices()  # penalties bear no penalties
@@ -211,7 +236,7 @@ class AccountMove(models.Model):
         from it only)."""
         self.ensure_one()
         covered, indemnity_charged = charged
-        figure = {"date_to": on_date, "date_from": None, "error": False, "rates": ""}
+        figure = {"date_to": on_date, "date_from": None, "error": False, "rates": "", "b2b": terms["b2b"]}
         accrued, pending, late, rate_set = 0, 0, False, []
         try:
             for due, amount, payments in debts:
@@ -342,9 +367,29 @@ class AccountMove(models.Model):
             dates[line.move_id] = min(filter(None, [dates.get(line.move_id), notice]))
         return dates
 
+    def _collection_case_claim(self, figures):
+        """What a case claims for these invoices: {amount_principal, amount_penalties, amount_indemnity,
+        amount_interest}, from the penalty ``figures`` of ``_collection_penalty_figures`` (the business
+        penalties, or the legal interest of individuals, accrued and not yet invoiced)."""
+        claim = dict.fromkeys(("amount_principal", "amount_penalties", "amount_indemnity", "amount_interest"), 0.0)
+        for move in self:
+            claim["amount_principal"] += move.amount_residual
+            figure = figures.get(move)
+            if not figure or figure["error"]:
+                continue
+            claim["amount_indemnity"] += figure["indemnity_due"]
+            key = "amount_penalties" if figure["b2b"] else "amount_interest"
+            claim[key] += figure["penalty"]
+        return claim
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    def action_collection_open_case(self):
+        """Hand these invoices over to a contentious case (one per debtor and currency), and open it."""
+        cases = self.env["recouvrement.case"]._open_for_moves(self)
+        return cases._get_records_action(name=self.env._("Contentious Cases"))
 
     def action_collection_exclude(self):
         """Open the wizard that excludes these invoices from collection, with a reason."""

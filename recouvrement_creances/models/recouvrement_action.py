@@ -113,6 +113,7 @@ class RecouvrementAction(models.Model):
         "plus 3 days while the acknowledgement is unknown.",
     )
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", readonly=True)
+    case_id = fields.Many2one("recouvrement.case", string="Contentious Case", readonly=True, index="btree_not_null")
     exclusion_reason = fields.Char(readonly=True)
     error = fields.Text(readonly=True)
     note = fields.Html()
@@ -568,9 +569,21 @@ class RecouvrementAction(models.Model):
         return f"{self.date} {self.partner_id.name} {self.level_id.name}.pdf".replace("/", "-")
 
     def _execute_escalation(self):
+        """Hand the invoices over to a contentious case (legal procedure or agency, as the level says); the
+        responsible is asked to decide what comes next."""
+        for action in self:
+            moves = action.line_ids.filtered(lambda line: not line.excluded).move_id
+            moves = moves.filtered(lambda m: m.amount_residual and not m.collection_case_id)
+            if moves:
+                case_type = "agency" if action.level_id.escalation == "agency" else "legal"
+                action.case_id = self.env["recouvrement.case"]._open_for_moves(moves, case_type, action.date)
         self._schedule_activity(
             "recouvrement_creances.mail_activity_collection_escalation",
-            lambda action: action.env._("Escalate the file of %(partner)s", partner=action.partner_id.name),
+            lambda action: action.env._(
+                "Decide how to pursue the case %(case)s of %(partner)s",
+                case=action.case_id.name or "",
+                partner=action.partner_id.name,
+            ),
         )
 
     def _schedule_activity(self, default_type_xmlid, summary, note=None):

@@ -148,6 +148,14 @@ class RecouvrementPaymentPlan(models.Model):
         if len(moves.currency_id) > 1:
             raise UserError(self.env._("A payment plan covers invoices in one currency: make one plan per currency."))
         self._check_not_in_active_plan(moves)
+        in_case = moves.filtered("collection_case_id")
+        if in_case:
+            raise UserError(
+                self.env._(
+                    "These invoices are in an open contentious case: settle it there (%(invoices)s).",
+                    invoices=", ".join(in_case.mapped("name")),
+                )
+            )
         residual = sum(moves.mapped("amount_residual"))
         if moves.currency_id.compare_amounts(amount, residual) > 0:
             raise UserError(

@@ -91,6 +91,8 @@ class RecouvrementRun(models.Model):
             ("no_followup", "=", False),
             # an active payment plan replaces dunning for its invoices
             ("move_id.collection_payment_plan_ids", "not any", [("state", "=", "active")]),
+            # so does an open contentious case
+            ("move_id.collection_case_id", "=", False),
         ]
         if self.partner_ids:
             domain.append(("partner_id", "child_of", self.partner_ids.ids))

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import AGEING_BUCKETS, ageing_bucket, block_applies, days_between, next_level
 
@@ -57,6 +57,12 @@ class ResPartner(models.Model):
         "recouvrement.payment.plan",
         "partner_id",
         string="Payment Plans",
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+    collection_case_ids = fields.One2many(
+        "recouvrement.case",
+        "partner_id",
+        string="Contentious Cases",
         groups="recouvrement_creances.group_recouvrement_agent",
     )
     collection_promise_ids = fields.One2many(
@@ -373,6 +379,26 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"active_model": "res.partner", "active_ids": self.commercial_partner_id.ids},
         }
+
+    def action_collection_open_case(self):
+        """Hand this customer's open invoices over to a contentious case: those not in dispute, in an active
+        payment plan or in a case already."""
+        self.ensure_one()
+        moves = self.env["account.move"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("collection_dispute", "=", False),
+                ("collection_case_id", "=", False),
+                ("collection_payment_plan_ids", "not any", [("state", "=", "active")]),
+            ]
+        )
+        if not moves:
+            raise UserError(self.env._("This customer has no open invoice to hand over to a contentious case."))
+        return moves.action_collection_open_case()
 
     def action_open_collection_actions(self):
         self.ensure_one()

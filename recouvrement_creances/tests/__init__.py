@@ -2,3 +2,4 @@ from . import test_access_and_server_actions
 from . import test_demo_data
 from . import test_dunning_engine
 from . import test_menu_tour
+from . import test_cases

@@ -1,3 +1,4 @@
+import doctest
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -9,6 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, tagged
 
+from ..tools import evidence, schedule
 from ..tools.schedule import ScheduleError, build_schedule
 from .common import RecouvrementCommon
 from .test_letters import pdf_text
@@ -16,6 +18,13 @@ from .test_letters import pdf_text
 
 @tagged("post_install", "-at_install")
 class TestSchedule(BaseCase):
+    def test_doctests(self):
+        for module in (schedule, evidence):
+            with self.subTest(module=module.__name__):
+                result = doctest.testmod(module)
+                self.assertTrue(result.attempted)
+                self.assertFalse(result.failed)
+
     def test_exact_splits(self):
         self.assertEqual(
             [a for _d, a, _i in build_schedule(1000, date(2026, 1, 10), count=3)], [333.33, 333.33, 333.34]

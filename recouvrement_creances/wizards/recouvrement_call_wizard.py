@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 from ..models.recouvrement_action import CALL_OUTCOMES
 
@@ -29,7 +30,14 @@ class RecouvrementCallWizard(models.TransientModel):
         action = self.action_id
         if action.channel != "phone" or action.state != "pending":
             raise UserError(self.env._("This call already has an outcome."))
-        vals = {"call_outcome": self.outcome, "state": "done"}
+        # the call's own date, time and caller: the call log of the evidence file shows them
+        vals = {
+            "call_outcome": self.outcome,
+            "state": "done",
+            "done_date": fields.Datetime.now(),
+            "done_user_id": self.env.user.id,
+            "note": plaintext2html(self.note) if self.note else action.note,
+        }
         invoices = action.line_ids.filtered(lambda line: not line.excluded and line.amount_residual > 0).move_id
         if self.outcome == "promise":
             if not self.promise_date or not self.promise_amount:

@@ -25,7 +25,7 @@ def main():
         reminder = actions.search([("level_id.offset_days", "=", 14), ("state", "in", ("pending", "done"))], limit=1)
         notice = actions.search([("channel", "=", "registered_letter"), ("letter_attachment_id", "!=", False)], limit=1)
         if not reminder or not notice or not plan:
-            raise SystemExit(f"{dbname} has no first reminder or no formal notice: or no plan: is it the demo database?")
+            raise SystemExit(f"{dbname} lacks a first reminder, a formal notice or a plan: is it the demo database?")
         documents = {
             "first_reminder": letter.with_context(lang=reminder.partner_id.lang)._render_qweb_pdf(
                 letter.report_name, reminder.ids

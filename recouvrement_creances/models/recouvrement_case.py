@@ -1,0 +1,406 @@
+import base64
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from ..tools.evidence import bundle, page_count
+
+# The court an injonction de payer is asked of, and the Cerfa form of the request (Code de procédure
+# civile 1405 and following; forms published on service-public.fr).
+COURT_KINDS = [
+    ("commerce", "Tribunal de commerce"),
+    ("judiciaire", "Tribunal judiciaire"),
+    ("protection", "Juge des contentieux de la protection"),
+]
+COURT_CERFA = {"commerce": "12946*02", "judiciaire": "12948*06", "protection": "16040*01"}
+
+
+class RecouvrementCase(models.Model):
+    """A contentious file (dossier contentieux): the debts the amicable phase did not recover, followed
+    through the legal stages, or handed to a collection agency or to the credit insurer. While a case is open
+    its invoices leave the dunning run."""
+
+    _name = "recouvrement.case"
+    _description = "Contentious Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_open desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company, index=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Debtor", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        "recouvrement_case_move_rel",
+        "case_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+        check_company=True,
+    )
+    case_type = fields.Selection(
+        [("legal", "Legal Procedure"), ("agency", "Collection Agency"), ("insurer", "Credit Insurer")],
+        string="Type",
+        required=True,
+        default="legal",
+        tracking=True,
+    )
+    stage_id = fields.Many2one(
+        "recouvrement.case.stage",
+        required=True,
+        tracking=True,
+        index=True,
+        group_expand="_read_group_expand_full",
+        default=lambda self: self.env["recouvrement.case.stage"].search([], limit=1),
+        ondelete="restrict",
+    )
+    stage_date = fields.Date(
+        string="In Stage Since",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        help="When the case entered its stage (the order's date, the service's date...): the stage's deadline "
+        "is counted from it.",
+    )
+    date_deadline = fields.Date(string="Next Deadline", compute="_compute_date_deadline", store=True)
+    deadline_name = fields.Char(related="stage_id.deadline_name", string="Deadline For")
+    is_closed = fields.Boolean(compute="_compute_is_closed", store=True)
+    date_open = fields.Date(string="Opened on", required=True, readonly=True, default=fields.Date.context_today)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, index=True
+    )
+    lawyer_id = fields.Many2one(
+        "res.partner", string="Lawyer or Commissaire de Justice", tracking=True, check_company=True
+    )
+    court_kind = fields.Selection(
+        COURT_KINDS,
+        string="Competent Court",
+        compute="_compute_court_kind",
+        store=True,
+        readonly=False,
+        help="Commercial debts go to the tribunal de commerce, consumer credit and rent to the juge des "
+        "contentieux de la protection, the others to the tribunal judiciaire.",
+    )
+    court_name = fields.Char(string="Court", help="e.g. Tribunal de commerce de Lyon")
+    court_reference = fields.Char(tracking=True)
+    # what is claimed: the principal owed at opening, and the penalties, indemnity and interest accrued
+    amount_principal = fields.Monetary(string="Principal", readonly=True)
+    amount_penalties = fields.Monetary(string="Late-Payment Penalties", tracking=True)
+    amount_indemnity = fields.Monetary(string="Recovery Indemnities", tracking=True)
+    amount_interest = fields.Monetary(string="Interest", tracking=True)
+    cost_ids = fields.One2many("recouvrement.case.cost", "case_id", string="Costs")
+    amount_costs = fields.Monetary(string="Costs Incurred", compute="_compute_amounts", store=True)
+    amount_claimed = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_recovered = fields.Monetary(
+        compute="_compute_amounts", store=True, help="Paid on the case's invoices since it was opened."
+    )
+    amount_outstanding = fields.Monetary(compute="_compute_amounts", store=True)
+    evidence_file = fields.Binary(attachment=True, readonly=True, copy=False)
+    evidence_file_name = fields.Char(readonly=True, copy=False)
+    evidence_date = fields.Datetime(string="Evidence File of", readonly=True, copy=False)
+
+    @api.depends("stage_id", "stage_date")
+    def _compute_date_deadline(self):
+        for case in self:
+            case.date_deadline = case.stage_id._deadline_from(case.stage_date) if case.stage_id else False
+
+    @api.depends("stage_id.closing")
+    def _compute_is_closed(self):
+        for case in self:
+            case.is_closed = bool(case.stage_id.closing)
+
+    @api.depends("partner_id")
+    def _compute_court_kind(self):
+        for case in self:
+            policy = case.partner_id.with_company(case.company_id)._collection_policy()
+            b2b = case.partner_id._collection_penalty_rule(policy)["b2b"] if case.partner_id else True
+            case.court_kind = "commerce" if b2b else "judiciaire"
+
+    @api.depends(
+        "amount_principal",
+        "amount_penalties",
+        "amount_indemnity",
+        "amount_interest",
+        "cost_ids.amount",
+        "move_ids.amount_residual",
+    )
+    def _compute_amounts(self):
+        for case in self:
+            round_ = case.currency_id.round
+            case.amount_costs = round_(sum(case.cost_ids.mapped("amount")))
+            case.amount_claimed = round_(
+                case.amount_principal
+                + case.amount_penalties
+                + case.amount_indemnity
+                + case.amount_interest
+                + case.amount_costs
+            )
+            owed = sum(case.move_ids.mapped("amount_residual"))
+            case.amount_recovered = round_(max(case.amount_principal - owed, 0.0))
+            case.amount_outstanding = round_(max(case.amount_claimed - case.amount_recovered, 0.0))
+
+    def _court_cerfa(self):
+        """The Cerfa number of the injonction de payer request to this case's court."""
+        self.ensure_one()
+        return COURT_CERFA.get(self.court_kind, "")
+
+    # ------------------------------------------------------------------
+    # Opening
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("recouvrement.case") or "/"
+        cases = super().create(vals_list)
+        cases._schedule_deadline_activities()
+        return cases
+
+    @api.model
+    def _check_openable(self, moves):
+        """Refuse, before anything is created, invoices that cannot go to a case."""
+        if not moves:
+            raise UserError(self.env._("Select the open customer invoices of the case."))
+        if moves.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted" or not m.amount_residual):
+            raise UserError(self.env._("A contentious case covers posted customer invoices that are still open."))
+        busy = moves.filtered("collection_case_id")
+        if busy:
+            raise UserError(
+                self.env._(
+                    "These invoices are already in an open case: %(invoices)s.",
+                    invoices=", ".join(busy.mapped("name")),
+                )
+            )
+        planned = moves.filtered(
+            lambda m: m.sudo().collection_payment_plan_ids.filtered(lambda plan: plan.state == "active")
+        )
+        if planned:
+            raise UserError(
+                self.env._(
+                    "These invoices are in an active payment plan: cancel the plan first (%(invoices)s).",
+                    invoices=", ".join(planned.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _open_for_moves(self, moves, case_type="legal", on_date=None):
+        """Open one case per debtor and currency on ``moves``, claiming their residual and the penalties,
+        indemnities and interest accrued on ``on_date``."""
+        self._check_openable(moves)
+        on_date = on_date or fields.Date.context_today(self)
+        figures = moves._collection_penalty_figures(on_date)
+        vals_list = []
+        for (company, partner, currency), group in moves.grouped(
+            lambda m: (m.company_id, m.commercial_partner_id, m.currency_id)
+        ).items():
+            claim = group._collection_case_claim(figures)
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "currency_id": currency.id,
+                    "move_ids": [fields.Command.set(group.ids)],
+                    "case_type": case_type,
+                    "date_open": on_date,
+                    "stage_date": on_date,
+                    "user_id": partner.with_company(company).collection_user_id.id or self.env.user.id,
+                    **{key: currency.round(value) for key, value in claim.items()},
+                }
+            )
+        cases = self.create(vals_list)
+        for case in cases:
+            case.move_ids._message_log_batch(
+                bodies={
+                    move.id: Markup("<p>%s</p>")
+                    % self.env._("Handed over to the contentious case %(case)s.", case=case.name)
+                    for move in case.move_ids
+                }
+            )
+        return cases
+
+    # ------------------------------------------------------------------
+    # Stages and deadlines
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if "stage_id" in vals:
+            stage = self.env["recouvrement.case.stage"].browse(vals["stage_id"])
+            if stage.closing == "recovered":
+                self._check_recovered()
+            if "stage_date" not in vals:
+                vals["stage_date"] = fields.Date.context_today(self)
+        result = super().write(vals)
+        if {"stage_id", "stage_date"} & vals.keys():
+            self._schedule_deadline_activities()
+        return result
+
+    def _check_recovered(self):
+        unpaid = self.filtered(lambda case: not case.currency_id.is_zero(case.amount_outstanding))
+        if unpaid:
+            raise UserError(
+                self.env._(
+                    "The case %(case)s still has %(amount)s outstanding: record the payments, or lower what is "
+                    "claimed, before closing it as recovered; otherwise close it as irrecoverable.",
+                    case=unpaid[0].name,
+                    amount=unpaid[0].currency_id.format(unpaid[0].amount_outstanding),
+                )
+            )
+
+    def _schedule_deadline_activities(self):
+        """Remind the responsible of the deadline of the stage each case just entered."""
+        xmlid = "recouvrement_creances.mail_activity_collection_case_deadline"
+        self.activity_unlink([xmlid], only_automated=False)
+        activity_type = self.env.ref(xmlid)
+        for case in self.filtered("date_deadline"):
+            case.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=case.date_deadline,
+                summary=case.stage_id.deadline_name,
+                note=self.env._(
+                    "Stage %(stage)s since %(date)s.",
+                    stage=case.stage_id.name,
+                    date=format_date(self.env, case.stage_date),
+                ),
+                user_id=case.user_id.id or self.env.user.id,
+            )
+
+    # ------------------------------------------------------------------
+    # Evidence file
+    # ------------------------------------------------------------------
+
+    def action_generate_evidence(self):
+        """(Re)generate the evidence file of these cases: one PDF of numbered exhibits, with their table."""
+        for case in self:
+            case._generate_evidence()
+        return True
+
+    def _generate_evidence(self):
+        self.ensure_one()
+        case = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang, force_report_rendering=True)
+        exhibits = case._evidence_exhibits()
+        pdfs = [(number, exhibit["render"]()) for number, exhibit in enumerate(exhibits, 1)]
+        counts = [page_count(pdf) for _number, pdf in pdfs]
+        toc_pages, front = 1, b""
+        for _attempt in range(3):  # the table's own length moves the page numbers it prints
+            rows, page = [], toc_pages + 1
+            for (number, _pdf), exhibit, count in zip(pdfs, exhibits, counts, strict=True):
+                rows.append({"number": number, "title": exhibit["title"], "page": page, "pages": count})
+                page += count
+            front = case._evidence_section_pdf("toc", rows=rows)
+            if page_count(front) == toc_pages:
+                break
+            toc_pages = page_count(front)
+
+        def label(number, page, pages):
+            return case.env._("Exhibit %(number)s – page %(page)s/%(pages)s", number=number, page=page, pages=pages)
+
+        pdf = bundle(front, pdfs, label)
+        self.write(
+            {
+                "evidence_file": base64.b64encode(pdf),
+                "evidence_file_name": case.env._("Evidence file %(case)s.pdf", case=self.name).replace("/", "-"),
+                "evidence_date": fields.Datetime.now(),
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Evidence file generated: %(exhibits)s exhibits, %(pages)s pages.",
+                exhibits=len(exhibits),
+                pages=page_count(pdf),
+            )
+        )
+        return pdf
+
+    def _evidence_section_pdf(self, section, **values):
+        """One of the file's own pages (summary, terms, emails, calls...), as PDF."""
+        report = self.env.ref("recouvrement_creances.action_report_case_evidence_section")
+        return report._render_qweb_pdf(report.report_name, self.ids, data={"section": section, **values})[0]
+
+    def _evidence_actions(self):
+        """The collection actions done on this case's invoices, oldest first."""
+        self.ensure_one()
+        lines = self.env["recouvrement.action.line"].search(
+            [("move_id", "in", self.move_ids.ids), ("excluded", "=", False), ("action_id.state", "=", "done")]
+        )
+        return lines.action_id.sorted(lambda action: (action.done_date or fields.Datetime.to_datetime(action.date)))
+
+    def _evidence_plans(self):
+        self.ensure_one()
+        return self.move_ids.sudo().collection_payment_plan_ids.filtered(
+            lambda plan: plan.state in ("active", "completed", "broken")
+        )
+
+    def _evidence_exhibits(self):
+        """The exhibits in the order a court expects them: [{title, render: () -> PDF bytes}]."""
+        self.ensure_one()
+
+        def section(key, title, **values):
+            return {"title": title, "render": lambda: self._evidence_section_pdf(key, **values)}
+
+        def stored(title, pdf):
+            return [{"title": title, "render": lambda: pdf}] if pdf and pdf.startswith(b"%PDF") else []
+
+        invoice_report = self.env["ir.actions.report"]
+        actions = self._evidence_actions()
+        exhibits = [section("summary", self.env._("Summary of the claim"))]
+        for move in self.move_ids.sorted(lambda m: (m.invoice_date or m.date, m.id)):
+            exhibits.append(
+                {
+                    "title": self.env._(
+                        "Invoice %(invoice)s of %(date)s",
+                        invoice=move.name,
+                        date=format_date(self.env, move.invoice_date),
+                    ),
+                    "render": lambda move=move: invoice_report._render_qweb_pdf("account.account_invoices", move.ids)[
+                        0
+                    ],
+                }
+            )
+        exhibits.append(section("terms", self.env._("Terms of payment")))
+        if actions.filtered(lambda a: a.channel == "email" and a.mail_message_id):
+            exhibits.append(section("emails", self.env._("Reminders sent by email")))
+        for letter in actions.filtered(lambda a: a.channel == "letter" and a.letter_attachment_id):
+            title = self.env._("Reminder letter of %(date)s", date=format_date(self.env, letter.date))
+            exhibits += stored(title, letter.letter_attachment_id.raw)
+        if actions.filtered(lambda a: a.channel == "phone"):
+            exhibits.append(section("calls", self.env._("Call log")))
+        for notice in actions.filtered(lambda a: a.channel == "registered_letter"):
+            title = self.env._("Formal notice of %(date)s", date=format_date(self.env, notice.date))
+            exhibits += stored(title, notice.letter_attachment_id.raw)
+            exhibits.append(
+                section(
+                    "notice", self.env._("Registered letter: sending and acknowledgement of receipt"), notice=notice
+                )
+            )
+            exhibits += stored(
+                self.env._("Acknowledgement of receipt (scan)"), base64.b64decode(notice.registered_ack_scan or b"")
+            )
+        if any(move.invoice_payments_widget for move in self.move_ids):
+            exhibits.append(section("payments", self.env._("Payments received")))
+        agreement = self.env.ref("recouvrement_creances.action_report_payment_plan_agreement")
+        for plan in self._evidence_plans():
+            title = self.env._("Payment plan of %(date)s", date=format_date(self.env, plan.date))
+            signed = stored(title, base64.b64decode(plan.signed_document or b""))
+            exhibits += signed
+            if not signed:
+                exhibits.append(
+                    {
+                        "title": title,
+                        "render": lambda plan=plan: agreement._render_qweb_pdf(agreement.report_name, plan.ids)[0],
+                    }
+                )
+            exhibits.append(
+                section(
+                    "plan",
+                    self.env._("Follow-up of the payment plan of %(date)s", date=format_date(self.env, plan.date)),
+                    plan=plan,
+                )
+            )
+        return exhibits

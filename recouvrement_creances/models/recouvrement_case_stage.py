@@ -1,0 +1,65 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class RecouvrementCaseStage(models.Model):
+    """A step of the contentious procedure. A stage may carry a deadline rule: the time the law leaves to
+    act once a case enters it (6 months to serve an order, 1 month to oppose it...)."""
+
+    _name = "recouvrement.case.stage"
+    _description = "Contentious Case Stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    fold = fields.Boolean(string="Folded in Kanban")
+    closing = fields.Selection(
+        [("recovered", "Recovered"), ("irrecoverable", "Irrecoverable")],
+        string="Closes the Case",
+        help="A case in this stage is closed: recovered (nothing may remain outstanding) or irrecoverable.",
+    )
+    deadline_months = fields.Integer(string="Deadline (months)")
+    deadline_days = fields.Integer(string="Deadline (days)")
+    deadline_name = fields.Char(
+        string="Deadline For",
+        translate=True,
+        help="What must be done by the deadline, e.g. Serve the order on the debtor.",
+    )
+    description = fields.Text(translate=True)
+
+    _deadline_positive = models.Constraint(
+        "CHECK (deadline_months >= 0 AND deadline_days >= 0)", "A stage's deadline cannot be negative."
+    )
+
+    @api.constrains("deadline_months", "deadline_days", "deadline_name")
+    def _check_deadline_name(self):
+        for stage in self:
+            if stage._has_deadline() and not stage.deadline_name:
+                raise ValidationError(
+                    self.env._("Say what must be done by the deadline of the stage “%(stage)s”.", stage=stage.name)
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_unused(self):
+        used = (
+            self.env["recouvrement.case"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("stage_id", "in", self.ids)], limit=1)
+        )
+        if used:
+            raise UserError(self.env._("This stage is used by cases: archive it instead of deleting it."))
+
+    def _has_deadline(self):
+        self.ensure_one()
+        return bool(self.deadline_months or self.deadline_days)
+
+    def _deadline_from(self, start):
+        """The deadline of a case that entered this stage on ``start``, or False without a rule."""
+        self.ensure_one()
+        if not start or not self._has_deadline():
+            return False
+        return start + relativedelta(months=self.deadline_months, days=self.deadline_days)

@@ -1,0 +1,202 @@
+import base64
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from ..tools.evidence import page_count
+from .common import RecouvrementCommon
+from .test_letters import pdf_text
+
+
+@tagged("post_install", "-at_install")
+class TestCases(RecouvrementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stages = {
+            key: cls.env.ref(f"recouvrement_creances.case_stage_{key}")
+            for key in ("formal_notice", "request", "order", "service", "recovered", "irrecoverable")
+        }
+
+    def _case(self, invoices, on_date=date(2026, 6, 1)):
+        with freeze_time(on_date):
+            return self.env["recouvrement.case"]._open_for_moves(invoices)
+
+    def test_escalation_opens_a_case_and_the_invoices_leave_the_run(self):
+        invoice = self._invoice(self.debtor, 1000.0)  # due 2 March 2026
+        self.debtor.with_company(self.company).collection_user_id = self.agent
+        with self.mock_mail_gateway():
+            self._run(self._day(100))  # the formal notice, executed by the manager
+            run = self._run(self._day(115))
+        escalation = run.action_ids.filtered(lambda a: a.channel == "escalation")
+        self.assertEqual(escalation.state, "done")
+        case = escalation.case_id
+        # 3 March .. 25 June 2026: 115 days at 12.15 %: 1000 x 12.15 % x 115 / 365 = 38.280... -> 38.28
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "partner_id": self.debtor.id,
+                    "move_ids": invoice.ids,
+                    "case_type": "legal",
+                    "stage_id": self.stages["formal_notice"].id,
+                    "date_open": self._day(115),
+                    "user_id": self.agent.id,
+                    "amount_principal": 1000.0,
+                    "amount_penalties": 38.28,
+                    "amount_indemnity": 40.0,
+                    "amount_claimed": 1078.28,
+                    "court_kind": "commerce",
+                }
+            ],
+        )
+        self.assertRegex(case.name, r"^CTX/2026/\d{4}$")
+        self.assertEqual((invoice.collection_case_id, invoice.collection_case_stage_id), (case, case.stage_id))
+        self.assertIn(case.name, escalation.activity_ids.summary)
+        self.assertTrue(invoice.message_ids.filtered(lambda m: f"contentious case {case.name}" in m.body))
+        with self.mock_mail_gateway():
+            later = self._run(self._day(160), execute=False)
+        self.assertFalse(later.action_ids, "the case's invoices are out of the dunning run")
+        self.assertEqual(
+            self.env["account.move"].search([("collection_case_stage_id", "=", case.stage_id.id)]), invoice
+        )
+
+    def test_stage_deadlines(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        case = self._case(invoice)
+        self.assertFalse(case.date_deadline, "no deadline while the formal notice stands")
+        with freeze_time("2026-07-10"):
+            case.stage_id = self.stages["order"]
+        self.assertEqual((case.stage_date, case.date_deadline), (date(2026, 7, 10), date(2027, 1, 10)))
+        activity = case.activity_ids
+        self.assertRecordValues(
+            activity,
+            [
+                {
+                    "date_deadline": date(2027, 1, 10),
+                    "summary": "Serve the order on the debtor (it lapses after 6 months)",
+                }
+            ],
+        )
+        # the order was in fact served on 31 January 2027: one month to oppose, to 28 February
+        with freeze_time("2027-02-02"):
+            case.write({"stage_id": self.stages["service"].id, "stage_date": date(2027, 1, 31)})
+        self.assertEqual(case.date_deadline, date(2027, 2, 28))
+        self.assertEqual(case.activity_ids.date_deadline, date(2027, 2, 28), "the order's reminder is replaced")
+        # a stage entered late shows a deadline already passed: the case is listed as overdue
+        with freeze_time("2027-03-05"):
+            self.assertIn(
+                case,
+                self.env["recouvrement.case"].search(
+                    [("date_deadline", "<", date(2027, 3, 5)), ("is_closed", "=", False)]
+                ),
+            )
+
+    def test_recovered_only_when_nothing_is_outstanding(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        case = self._case(invoice)
+        case.amount_penalties = 50.0
+        self._pay(invoice, 1000.0, date(2026, 7, 1))
+        self.assertEqual((case.amount_recovered, case.amount_outstanding), (1000.0, 90.0))
+        with self.assertRaisesRegex(UserError, "still has 90.00"):
+            case.stage_id = self.stages["recovered"]
+        self.assertEqual(case.stage_id, self.stages["formal_notice"])
+        case.write({"amount_penalties": 0.0, "amount_indemnity": 0.0})
+        case.stage_id = self.stages["recovered"]
+        self.assertTrue(case.is_closed)
+        self.assertFalse(invoice.collection_case_id, "a closed case frees its invoices")
+
+    def test_costs_are_claimed(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        case = self._case(invoice)
+        form = Form(case)
+        with form.cost_ids.new() as cost:
+            cost.kind = "court"
+            cost.name = "Frais de greffe"
+            cost.amount = 33.47
+        with form.cost_ids.new() as cost:
+            cost.kind = "commissaire"
+            cost.name = "Signification de l'ordonnance"
+            cost.amount = 61.85
+        form.save()
+        self.assertEqual(case.amount_costs, 95.32)
+        self.assertEqual(
+            case.amount_claimed,
+            case.currency_id.round(case.amount_principal + case.amount_penalties + case.amount_indemnity + 95.32),
+        )
+
+    def test_bad_input(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        paid = self._invoice(self.debtor, 100.0)
+        self._pay(paid, 100.0, date(2026, 3, 5))
+        with self.assertRaisesRegex(UserError, "still open"):
+            self._case(invoice | paid)
+        self.assertFalse(self.env["recouvrement.case"].search([("partner_id", "=", self.debtor.id)]))
+        case = self._case(invoice)
+        with self.assertRaisesRegex(UserError, "already in an open case"):
+            self._case(invoice)
+        with self.assertRaisesRegex(UserError, "archive it instead"):
+            case.stage_id.unlink()
+        with freeze_time("2026-06-02"), self.assertRaisesRegex(UserError, "open contentious case"):
+            self.env["recouvrement.payment.plan.wizard"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"first_date": date(2026, 7, 1)}).action_create_plan()
+        other = self._invoice(self.debtor, 500.0)
+        with freeze_time("2026-06-01"):
+            plan_wizard = (
+                self.env["recouvrement.payment.plan.wizard"]
+                .with_context(active_model="account.move", active_ids=other.ids)
+                .create({"first_date": date(2026, 7, 1)})
+            )
+            plan = self.env["recouvrement.payment.plan"].browse(plan_wizard.action_create_plan()["res_id"])
+            plan.action_activate()
+        with self.assertRaisesRegex(UserError, "active payment plan"):
+            self._case(other)
+
+    def test_evidence_file(self):
+        """The whole amicable history of a debt, as a court wants it: numbered exhibits, in order, with a table."""
+        invoice = self._invoice(self.debtor, 1000.0)  # due 2 March 2026
+        self.company.partner_id.lang = "fr_FR"
+        self.env.user.tz = "Europe/Paris"
+        with self.mock_mail_gateway():
+            self._run(self._day(14))  # first reminder email
+            self.env["mail.mail"].sudo().process_email_queue()  # sent: only what was sent is evidence
+            call = self._run(self._day(30)).action_ids.filtered(lambda a: a.channel == "phone")
+            with freeze_time("2026-04-01 09:30:00"):
+                self.env["recouvrement.call.wizard"].create(
+                    {"action_id": call.id, "outcome": "reached", "note": "Le comptable promet de relancer."}
+                ).action_confirm()
+            self._pay(invoice, 200.0, self._day(40))
+            # the letter is kept as a PDF, as outside tests
+            self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+            notice = self._run(self._day(100)).action_ids.filtered(lambda a: a.channel == "registered_letter")
+        notice.write({"registered_number": "1A 123 456 7890 1", "registered_ack_date": self._day(103)})
+        case = self._case(invoice, self._day(120))
+        pdf = case.with_context(lang="fr_FR")._generate_evidence()
+        self.assertEqual(base64.b64decode(case.evidence_file), pdf)
+        self.assertEqual(case.evidence_file_name, f"Dossier de preuves {case.name.replace('/', '-')}.pdf")
+        toc = " ".join(pdf_text(pdf, page=1).split())
+        titles = [
+            "Résumé de la créance",
+            f"Facture {invoice.name} du 02/03/2026",
+            "Conditions de paiement",
+            "Relances par courriel",
+            "Journal des appels",
+            "Mise en demeure du 10/06/2026",
+            "Lettre recommandée : envoi et avis de réception",
+            "Paiements reçus",
+        ]
+        positions = [toc.find(title) for title in titles]
+        self.assertNotIn(-1, positions, toc)
+        self.assertEqual(positions, sorted(positions), "the exhibits are in the court's order")
+        text = " ".join(pdf_text(pdf).split())
+        self.assertIn("Pièce 1 – page 1/1", text)
+        self.assertIn("1A 123 456 7890 1", text)
+        self.assertIn("Le comptable promet de relancer.", text)
+        self.assertRegex(text, r"01/04/2026 11:30 \S.* Joint Le comptable promet de relancer\.")
+        self.assertIn("200,00", text)
+        self.assertEqual(page_count(pdf), 1 + len(titles), "the table, then one page per exhibit")
+        self.assertIn("Dossier de preuves généré : 8 pièces", case.message_ids[0].body)

@@ -190,6 +190,9 @@ class AccountChartTemplate(models.AbstractModel):
             self.env["ir.module.module"]._load_module_terms(["recouvrement_creances"], ["fr_FR"])
             self.env.invalidate_all()
         admin = self.env.ref("base.user_admin")
+        # plans and cases agreed or opened earlier: their invoices stay out of the runs
+        self._recouvrement_demo_payment_plan(today)
+        self._recouvrement_demo_cases(today)
         Run = self.env["recouvrement.run"].with_user(admin).with_context(mail_notify_force_send=False)
         savoie = self.env.ref("recouvrement_creances.partner_fromagerie_savoie")
         for days_ago in DEMO_RUN_DAYS_AGO:
@@ -212,9 +215,10 @@ class AccountChartTemplate(models.AbstractModel):
         run = Run.create({"date": today})
         run.action_propose()
         run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed" and not a.needs_validation))
+        # the manager hands Fromagerie de Savoie, unpaid after its formal notice, over to the legal procedure
+        run._execute_actions(run.action_ids.filtered(lambda a: a.channel == "escalation" and a.partner_id == savoie))
         self._recouvrement_demo_mark_mails_sent()
         self._recouvrement_demo_penalties(today)
-        self._recouvrement_demo_payment_plan(today)
 
     def _recouvrement_demo_payment_plan(self, today):
         """Three plans of three monthly installments: Studio Photo Fourvière's, agreed today, with 2 % off if
@@ -235,6 +239,63 @@ class AccountChartTemplate(models.AbstractModel):
                 self._recouvrement_demo_pay(plan.move_ids, line.amount, line.date_due)
             plans |= plan
         plans._update_states(today)
+
+    def _recouvrement_demo_cases(self, today):
+        """Contentious cases at several stages: Cabinet Renaud's order was issued two months ago, Mr Marchand
+        was served 40 days ago (the opposition period is over: the enforceable form is overdue), Christophe
+        Roux's invoice went to a collection agency and Ets Gauthier's oldest to the credit insurer."""
+        Case = self.env["recouvrement.case"].with_user(self.env.ref("base.user_admin"))
+        commissaire = self.env.ref("recouvrement_creances.counsel_commissaire_dumont")
+        cases = {
+            key: Case._open_for_moves(
+                self.env.ref(f"recouvrement_creances.demo_invoice_{key}"), case_type, today - timedelta(days=opened)
+            )
+            for key, case_type, opened in (
+                ("renaud_1", "legal", 150),
+                ("marchand_1", "legal", 200),
+                ("roux_1", "agency", 20),
+                ("gauthier_4", "insurer", 10),
+            )
+        }
+        cases["renaud_1"].write(
+            {
+                "stage_id": self.env.ref("recouvrement_creances.case_stage_order").id,
+                "stage_date": today - timedelta(days=60),
+                "lawyer_id": commissaire.id,
+                "court_name": "Tribunal de commerce de Lyon",
+                "court_reference": "IP 2026/04417",
+                "cost_ids": [
+                    Command.create(
+                        {
+                            "date": today - timedelta(days=90),
+                            "kind": "court",
+                            "name": "Frais de greffe",
+                            "amount": 33.47,
+                        }
+                    )
+                ],
+            }
+        )
+        cases["marchand_1"].write(
+            {
+                "stage_id": self.env.ref("recouvrement_creances.case_stage_service").id,
+                "stage_date": today - timedelta(days=40),
+                "lawyer_id": commissaire.id,
+                "court_name": "Tribunal judiciaire de Lyon",
+                "court_reference": "IP 2026/01982",
+                "cost_ids": [
+                    Command.create(
+                        {
+                            "date": today - timedelta(days=40),
+                            "kind": "commissaire",
+                            "name": "Signification de l'ordonnance",
+                            "amount": 61.85,
+                        }
+                    )
+                ],
+            }
+        )
+        cases["roux_1"].lawyer_id = self.env.ref("recouvrement_creances.counsel_recouvrement_agency")
 
     def _recouvrement_demo_plan(self, key, agreed, first, **terms):
         """The plan negotiated, agreed and signed on ``agreed`` for the demo invoice ``key``."""

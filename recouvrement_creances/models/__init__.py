@@ -8,6 +8,7 @@ from . import recouvrement_promise
 from . import recouvrement_penalty
 from . import recouvrement_payment_plan
 from . import recouvrement_payment_plan_line
+from . import recouvrement_risk_class
 from . import recouvrement_case_stage
 from . import recouvrement_case
 from . import recouvrement_case_cost

@@ -2,9 +2,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, formatLang
+from odoo.tools import SQL, format_date, formatLang
 
-from ..tools import days_between, next_level
+from ..tools import days_between, next_level, prescription_date
 from ..tools.penalties import (
     MissingRateError,
     RateBelowFloorError,
@@ -70,6 +70,53 @@ class AccountMove(models.Model):
     def _compute_collection_case_id(self):
         for move in self:
             move.collection_case_id = move.sudo().collection_case_ids.filtered(lambda case: not case.is_closed)[:1]
+
+    @api.depends(
+        "invoice_date_due",
+        "amount_residual",
+        "collection_payment_plan_ids.signed_date",
+        "collection_case_ids.date_interruption",
+    )
+    def _compute_collection_prescription_date(self):
+        open_moves = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.invoice_date_due and m.amount_residual
+        )
+        (self - open_moves).collection_prescription_date = False
+        if not open_moves:
+            return
+        payments = open_moves._collection_last_payment_dates()
+        for company, moves in open_moves.grouped("company_id").items():
+            policies = moves.commercial_partner_id.with_company(company)._collection_policies()
+            for move in moves:
+                partner = move.commercial_partner_id
+                interruptions = [
+                    payments.get(move),
+                    *move.sudo().collection_payment_plan_ids.mapped("signed_date"),
+                    *move.sudo().collection_case_ids.mapped("date_interruption"),
+                ]
+                b2b = partner._collection_penalty_rule(policies[partner])["b2b"]
+                move.collection_prescription_date = prescription_date(move.invoice_date_due, b2b, interruptions)
+
+    def _collection_last_payment_dates(self):
+        """{move: date of its last payment}: a partial payment acknowledges the debt."""
+        partials = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            ._read_group(
+                [
+                    ("debit_move_id.move_id", "in", self.ids),
+                    "|",
+                    ("credit_move_id.move_id.origin_payment_id", "!=", False),
+                    ("credit_move_id.move_id.statement_line_id", "!=", False),
+                ],
+                ["debit_move_id"],
+                ["max_date:max"],
+            )
+        )
+        dates = {}
+        for line, day in partials:
+            dates[line.move_id] = max(filter(None, [dates.get(line.move_id), day]))
+        return dates
 
     @api.depends("invoice_date_due", "payment_state")
     @api.depends_context("date")
@@ -150,6 +197,14 @@ class AccountMove(models.Model):
         help="The open contentious case of this invoice: while it is open, the invoice leaves the dunning run.",
     )
     collection_case_stage_id = fields.Many2one(related="collection_case_id.stage_id", string="Case Stage", store=True)
+    collection_prescription_date = fields.Date(
+        string="Prescribed on",
+        compute="_compute_collection_prescription_date",
+        store=True,
+        help="After this date the claim can no longer be brought to court: 5 years from the due date for a "
+        "business, 2 years for a consumer, started again by a signed payment plan, a partial payment or a court "
+        "claim.",
+    )
     collection_penalty_ids = fields.One2many(
         "recouvrement.penalty",
         "move_id",
@@ -366,6 +421,32 @@ class AccountMove(models.Model):
             notice = action.registered_ack_date or (action.done_date and action.done_date.date()) or action.date
             dates[line.move_id] = min(filter(None, [dates.get(line.move_id), notice]))
         return dates
+
+    @api.model
+    def _cron_prescription_watch(self, days=90):
+        """Warn the collectors of the open invoices prescribed within ``days``, once per invoice."""
+        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_prescription")
+        moves = self.search(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("collection_prescription_date", "<=", fields.Date.add(fields.Date.context_today(self), days=days)),
+                ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+            ]
+        )
+        for move in moves:
+            collector = move.commercial_partner_id.with_company(move.company_id).collection_user_id
+            move.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=fields.Date.subtract(move.collection_prescription_date, days=30),
+                summary=self.env._(
+                    "Prescribed on %(date)s: sue or get an acknowledgement of the debt",
+                    date=format_date(self.env, move.collection_prescription_date),
+                ),
+                user_id=collector.id or move.invoice_user_id.id or self.env.user.id,
+            )
+        return moves
 
     def _collection_case_claim(self, figures):
         """What a case claims for these invoices: {amount_principal, amount_penalties, amount_indemnity,

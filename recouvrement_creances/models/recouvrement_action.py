@@ -391,16 +391,25 @@ class RecouvrementAction(models.Model):
             )
         )
         paid_reason = self.env._("Paid since the proposal")
+        handed_reason = self.env._("In a payment plan or a contentious case since the proposal")
+        handed = self.line_ids.move_id.filtered(
+            lambda move: move.collection_case_id
+            or move.collection_payment_plan_ids.filtered(lambda plan: plan.state == "active")
+        )
         for line in self.line_ids.filtered(lambda line: not line.excluded):
             residual = residuals.get(line.move_id, 0.0)
             if line.currency_id.is_zero(residual):
                 line.write({"excluded": True, "exclusion_reason": paid_reason})
+            elif line.move_id in handed:
+                line.write({"excluded": True, "exclusion_reason": handed_reason})
             elif line.currency_id.compare_amounts(residual, line.amount_residual):
                 line.amount_residual = residual
         empty = self.filtered(
             lambda a: not a.line_ids.filtered(lambda line: not line.excluded and line.amount_residual > 0)
         )
-        empty.write({"state": "cancelled", "exclusion_reason": paid_reason})
+        for action in empty:
+            reason = action.line_ids.filtered("exclusion_reason")[-1:].exclusion_reason or paid_reason
+            action.write({"state": "cancelled", "exclusion_reason": reason})
         return self - empty
 
     def _execute_email(self):

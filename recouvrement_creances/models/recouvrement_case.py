@@ -3,9 +3,10 @@ import base64
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
+from ..tools.decision import recovery_outlook
 from ..tools.evidence import bundle, page_count
 
 # The court an injonction de payer is asked of, and the Cerfa form of the request (Code de procédure
@@ -16,6 +17,12 @@ COURT_KINDS = [
     ("protection", "Juge des contentieux de la protection"),
 ]
 COURT_CERFA = {"commerce": "12946*02", "judiciaire": "12948*06", "protection": "16040*01"}
+DECISIONS = [
+    ("pursue", "Pursue in Court"),
+    ("agency", "Hand to a Collection Agency"),
+    ("insurer", "Claim from the Credit Insurer"),
+    ("write_off", "Write Off"),
+]
 
 
 class RecouvrementCase(models.Model):
@@ -71,6 +78,12 @@ class RecouvrementCase(models.Model):
     date_deadline = fields.Date(string="Next Deadline", compute="_compute_date_deadline", store=True)
     deadline_name = fields.Char(related="stage_id.deadline_name", string="Deadline For")
     is_closed = fields.Boolean(compute="_compute_is_closed", store=True)
+    date_interruption = fields.Date(
+        string="Prescription Interrupted on",
+        readonly=True,
+        copy=False,
+        help="When the case first entered a stage that interrupts prescription (the court claim).",
+    )
     date_open = fields.Date(string="Opened on", required=True, readonly=True, default=fields.Date.context_today)
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, index=True
@@ -101,6 +114,24 @@ class RecouvrementCase(models.Model):
         compute="_compute_amounts", store=True, help="Paid on the case's invoices since it was opened."
     )
     amount_outstanding = fields.Monetary(compute="_compute_amounts", store=True)
+    # decision aid: advisory figures, the manager decides
+    risk_class_id = fields.Many2one(
+        "recouvrement.risk.class",
+        compute="_compute_risk_class_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Set at opening from the oldest days overdue of the invoices; a manager may change it.",
+    )
+    outlook_legal = fields.Monetary(string="Expected from Court", compute="_compute_outlook")
+    outlook_agency = fields.Monetary(string="Expected from an Agency", compute="_compute_outlook")
+    recommendation = fields.Selection(
+        [("pursue", "Pursue in Court"), ("agency", "Hand to a Collection Agency"), ("write_off", "Write Off")],
+        compute="_compute_outlook",
+    )
+    decision = fields.Selection(DECISIONS, readonly=True, tracking=True, copy=False)
+    decision_date = fields.Date(readonly=True, copy=False)
+    decision_user_id = fields.Many2one("res.users", string="Decided by", readonly=True, copy=False)
     evidence_file = fields.Binary(attachment=True, readonly=True, copy=False)
     evidence_file_name = fields.Char(readonly=True, copy=False)
     evidence_date = fields.Datetime(string="Evidence File of", readonly=True, copy=False)
@@ -145,6 +176,66 @@ class RecouvrementCase(models.Model):
             case.amount_recovered = round_(max(case.amount_principal - owed, 0.0))
             case.amount_outstanding = round_(max(case.amount_claimed - case.amount_recovered, 0.0))
 
+    @api.depends("move_ids")
+    def _compute_risk_class_id(self):
+        for case in self:
+            if case.risk_class_id:
+                continue
+            dues = case.move_ids.mapped("invoice_date_due")
+            days = (case.date_open - min(dues)).days if dues and case.date_open else 0
+            case.risk_class_id = self.env["recouvrement.risk.class"]._for_days_overdue(days)
+
+    @api.depends("risk_class_id", "amount_outstanding", "company_id")
+    def _compute_outlook(self):
+        for case in self:
+            company = case.company_id
+            legal, agency, recommendation = recovery_outlook(
+                case.amount_outstanding,
+                legal_rate=case.risk_class_id.legal_recovery_rate,
+                agency_rate=case.risk_class_id.agency_recovery_rate,
+                legal_fixed=company.currency_id._convert(
+                    company.recouvrement_legal_cost_fixed, case.currency_id, company, case.date_open
+                ),
+                legal_cost_rate=company.recouvrement_legal_cost_rate,
+                agency_commission=company.recouvrement_agency_rate,
+            )
+            case.outlook_legal = case.currency_id.round(legal)
+            case.outlook_agency = case.currency_id.round(agency)
+            case.recommendation = recommendation
+
+    def action_decide(self):
+        """Record the manager's decision (the button's ``decision`` context), with the figures it was taken on."""
+        if not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
+            raise AccessError(self.env._("Only a collection manager decides how a case is pursued."))
+        decision = self.env.context.get("decision")
+        labels = dict(self._fields["decision"]._description_selection(self.env))
+        if decision not in labels:
+            raise UserError(self.env._("Choose how the case is pursued."))
+        recommendations = dict(self._fields["recommendation"]._description_selection(self.env))
+        for case in self:
+            case.write(
+                {
+                    "decision": decision,
+                    "decision_date": fields.Date.context_today(self),
+                    "decision_user_id": self.env.user.id,
+                }
+            )
+            if decision in ("agency", "insurer"):
+                case.case_type = decision
+            case.message_post(
+                body=self.env._(
+                    "Decision: %(decision)s. Advised: %(recommendation)s (risk class %(risk_class)s; expected from "
+                    "court %(legal)s, from an agency %(agency)s, on %(outstanding)s outstanding).",
+                    decision=labels[decision],
+                    recommendation=recommendations[case.recommendation],
+                    risk_class=case.risk_class_id.code or "",
+                    legal=case.currency_id.format(case.outlook_legal),
+                    agency=case.currency_id.format(case.outlook_agency),
+                    outstanding=case.currency_id.format(case.amount_outstanding),
+                )
+            )
+        return True
+
     def _court_cerfa(self):
         """The Cerfa number of the injonction de payer request to this case's court."""
         self.ensure_one()
@@ -161,6 +252,7 @@ class RecouvrementCase(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("recouvrement.case") or "/"
         cases = super().create(vals_list)
         cases._schedule_deadline_activities()
+        cases._record_interruption()
         return cases
 
     @api.model
@@ -239,7 +331,13 @@ class RecouvrementCase(models.Model):
         result = super().write(vals)
         if {"stage_id", "stage_date"} & vals.keys():
             self._schedule_deadline_activities()
+            self._record_interruption()
         return result
+
+    def _record_interruption(self):
+        """The first stage that interrupts prescription gives its date to the case."""
+        for case in self.filtered(lambda c: c.stage_id.interrupts_prescription and not c.date_interruption):
+            case.date_interruption = case.stage_date
 
     def _check_recovered(self):
         unpaid = self.filtered(lambda case: not case.currency_id.is_zero(case.amount_outstanding))

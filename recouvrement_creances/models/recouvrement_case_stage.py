@@ -21,6 +21,10 @@ class RecouvrementCaseStage(models.Model):
         string="Closes the Case",
         help="A case in this stage is closed: recovered (nothing may remain outstanding) or irrecoverable.",
     )
+    interrupts_prescription = fields.Boolean(
+        help="Entering this stage is a court claim or an enforcement measure: it interrupts the prescription of "
+        "the case's invoices (Code civil 2241, 2244).",
+    )
     deadline_months = fields.Integer(string="Deadline (months)")
     deadline_days = fields.Integer(string="Deadline (days)")
     deadline_name = fields.Char(

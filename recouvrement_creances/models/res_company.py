@@ -40,6 +40,21 @@ class ResCompany(models.Model):
         domain="[('account_type', 'in', ('income', 'income_other'))]",
         help="Income account of the fixed recovery indemnities invoiced. Default with the French chart: 758100.",
     )
+    # the scale of the contentious cases' decision aid
+    recouvrement_legal_cost_fixed = fields.Monetary(
+        string="Legal Procedure: Fixed Costs",
+        currency_field="currency_id",
+        default=150.0,
+        help="Court fees and the service of the order by a commissaire de justice, for one injunction to pay.",
+    )
+    recouvrement_legal_cost_rate = fields.Float(
+        string="Legal Procedure: Proportional Costs (%)",
+        default=5.0,
+        help="Lawyer and enforcement costs, as a share of the amount claimed.",
+    )
+    recouvrement_agency_rate = fields.Float(
+        string="Collection Agency Commission (%)", default=15.0, help="The agency's commission on what it recovers."
+    )
     recouvrement_legal_form = fields.Char(
         string="Legal Form and Capital",
         help="Printed in the letterhead of collection letters, e.g. SARL au capital de 50 000 €.",

@@ -18,6 +18,11 @@ class ResConfigSettings(models.TransientModel):
     recouvrement_invoice_mention = fields.Boolean(related="company_id.recouvrement_invoice_mention", readonly=False)
     recouvrement_legal_form = fields.Char(related="company_id.recouvrement_legal_form", readonly=False)
     recouvrement_trade_register = fields.Char(related="company_id.recouvrement_trade_register", readonly=False)
+    recouvrement_legal_cost_fixed = fields.Monetary(
+        related="company_id.recouvrement_legal_cost_fixed", readonly=False, currency_field="currency_id"
+    )
+    recouvrement_legal_cost_rate = fields.Float(related="company_id.recouvrement_legal_cost_rate", readonly=False)
+    recouvrement_agency_rate = fields.Float(related="company_id.recouvrement_agency_rate", readonly=False)
     recouvrement_ecb_checked_until = fields.Date(
         string="ECB Rates Known Until",
         help="Last day up to which the ECB rate table is complete. A half-year starting later has no ECB "

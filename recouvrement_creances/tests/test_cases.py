@@ -3,7 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..tools.evidence import page_count
@@ -200,3 +200,91 @@ class TestCases(RecouvrementCommon):
         self.assertIn("200,00", text)
         self.assertEqual(page_count(pdf), 1 + len(titles), "the table, then one page per exhibit")
         self.assertIn("Dossier de preuves généré : 8 pièces", case.message_ids[0].body)
+
+    def test_a_proposal_skips_invoices_handed_over_since(self):
+        invoice = self._invoice(self.debtor, 1000.0)
+        other = self._invoice(self.debtor, 500.0)
+        with self.mock_mail_gateway():
+            run = self._run(self._day(14), execute=False)
+            email = run.action_ids.filtered(lambda a: a.channel == "email")
+            self.assertEqual(email.line_ids.move_id, invoice | other)
+            self._case(invoice, self._day(14))
+            run.action_execute()
+        self.assertEqual(email.line_ids.filtered("excluded").move_id, invoice)
+        self.assertEqual(
+            email.line_ids.filtered("excluded").exclusion_reason,
+            "In a payment plan or a contentious case since the proposal",
+        )
+        self.assertNotIn(invoice.name, email.mail_message_id.body)
+        self.assertIn(other.name, email.mail_message_id.body)
+
+    def test_prescription_date_and_its_interruptions(self):
+        invoice = self._invoice(self.debtor, 1000.0)  # due 2 March 2026, a business: 5 years
+        self.assertEqual(invoice.collection_prescription_date, date(2031, 3, 2))
+        consumer = self._debtor("Consumer", is_company=False)
+        personal = self._invoice(consumer, 300.0)
+        self.assertEqual(personal.collection_prescription_date, date(2028, 3, 2), "2 years against a consumer")
+        # a partial payment acknowledges the debt: a new period starts
+        self._pay(personal, 100.0, date(2026, 9, 15))
+        self.assertEqual(personal.collection_prescription_date, date(2028, 9, 15))
+        # so does a court claim: the injunction request
+        case = self._case(invoice, date(2026, 10, 1))
+        self.assertEqual(invoice.collection_prescription_date, date(2031, 3, 2), "the formal notice does not")
+        with freeze_time("2027-01-04"):
+            case.stage_id = self.stages["request"]
+        self.assertEqual(case.date_interruption, date(2027, 1, 4))
+        self.assertEqual(invoice.collection_prescription_date, date(2032, 1, 4))
+
+    def test_signed_plan_interrupts_prescription_and_the_watch_warns(self):
+        consumer = self._debtor("Old Consumer", is_company=False)
+        consumer.with_company(self.company).collection_user_id = self.agent
+        invoice = self._invoice(consumer, 300.0)  # prescribed on 2 March 2028
+        other = self._invoice(consumer, 200.0)
+        with freeze_time("2027-12-10"):
+            watched = self.env["account.move"]._cron_prescription_watch()
+            self.assertEqual(watched & (invoice | other), invoice | other, "82 days left: both are warned")
+            self.assertFalse(self.env["account.move"]._cron_prescription_watch() & (invoice | other), "once")
+        self.assertRecordValues(
+            invoice.activity_ids,
+            [{"user_id": self.agent.id, "date_deadline": date(2028, 2, 1)}],
+        )
+        self.assertIn(
+            invoice,
+            self.env["account.move"].search([("collection_prescription_date", "<=", date(2028, 3, 10))]),
+        )
+        with freeze_time("2027-12-12"):
+            plan_wizard = (
+                self.env["recouvrement.payment.plan.wizard"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"first_date": date(2028, 1, 10)})
+            )
+            plan = self.env["recouvrement.payment.plan"].browse(plan_wizard.action_create_plan()["res_id"])
+            plan.action_activate()
+        plan.signed_date = date(2027, 12, 20)
+        self.assertEqual(invoice.collection_prescription_date, date(2029, 12, 20), "the signed plan acknowledges")
+        self.assertEqual(other.collection_prescription_date, date(2028, 3, 2))
+
+    def test_decision_aid_is_advisory_and_logged(self):
+        invoice = self._invoice(self.debtor, 10000.0)  # due 2 March 2026
+        self.company.write(
+            {
+                "recouvrement_legal_cost_fixed": 150.0,
+                "recouvrement_legal_cost_rate": 5.0,
+                "recouvrement_agency_rate": 15.0,
+            }
+        )
+        case = self._case(invoice, date(2026, 7, 10))  # 130 days overdue: class C (55 % in court, 45 % by an agency)
+        self.assertEqual(case.risk_class_id, self.env.ref("recouvrement_creances.risk_class_c"))
+        case.write({"amount_penalties": 0.0, "amount_indemnity": 0.0})
+        # court: 10000 x 55 % - 150 - 10000 x 5 % = 4850; agency: 10000 x 45 % x 85 % = 3825
+        self.assertRecordValues(case, [{"outlook_legal": 4850.0, "outlook_agency": 3825.0, "recommendation": "pursue"}])
+        case.risk_class_id = self.env.ref("recouvrement_creances.risk_class_e")  # 15 % / 10 %
+        # court: 1500 - 150 - 500 = 850; agency: 1000 x 85 % = 850: equal, court first
+        self.assertEqual((case.outlook_legal, case.outlook_agency, case.recommendation), (850.0, 850.0, "pursue"))
+        with self.assertRaisesRegex(AccessError, "Only a collection manager decides"):
+            case.with_user(self.agent).with_context(decision="write_off").action_decide()
+        case.with_user(self.manager).with_context(decision="agency").action_decide()
+        self.assertRecordValues(
+            case, [{"decision": "agency", "case_type": "agency", "decision_user_id": self.manager.id}]
+        )
+        self.assertIn("Advised: Pursue in Court (risk class E", case.message_ids[0].body)

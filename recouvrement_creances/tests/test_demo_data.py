@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -149,6 +150,27 @@ class TestDemoData(TransactionCase):
         self.assertEqual(broken.state, "broken")
         self.assertEqual(broken.line_ids.mapped("state"), ["paid", "missed", "to_pay"])
         self.assertTrue(broken.activity_ids, "the collector is told")
+
+    def test_demo_cases(self):
+        def ref(name):
+            return self.env.ref(f"recouvrement_creances.{name}")
+
+        expected = {
+            "partner_cabinet_architecte": ("legal", "case_stage_order"),
+            "partner_particulier_marchand": ("legal", "case_stage_service"),
+            "partner_particulier_roux": ("agency", "case_stage_formal_notice"),
+            "partner_ets_gauthier": ("insurer", "case_stage_formal_notice"),
+            # opened by the escalation of the day, validated by the manager
+            "partner_fromagerie_savoie": ("legal", "case_stage_formal_notice"),
+        }
+        for partner, (case_type, stage) in expected.items():
+            with self.subTest(partner=partner):
+                case = ref(partner).collection_case_ids
+                self.assertRecordValues(case, [{"case_type": case_type, "stage_id": ref(stage).id}])
+                self.assertEqual(case.move_ids.collection_case_id, case)
+        served = ref("partner_particulier_marchand").collection_case_ids
+        self.assertEqual(served.court_kind, "judiciaire", "an individual goes to the tribunal judiciaire")
+        self.assertLess(served.date_deadline, fields.Date.context_today(served), "its opposition period is over")
 
     def test_collection_menu_visibility(self):
         menu = self.env.ref("recouvrement_creances.menu_recouvrement_overdue")

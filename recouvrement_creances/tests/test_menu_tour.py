@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -127,3 +128,20 @@ class TestTours(HttpCase):
         plan = self.env["recouvrement.payment.plan"].search([("partner_id", "=", debtor.id)])
         self.assertRecordValues(plan, [{"state": "active", "move_ids": invoice.ids, "create_uid": collector.id}])
         self.assertEqual(plan.line_ids.mapped("amount"), [225.0, 225.0, 225.0, 225.0])
+
+    def test_collector_moves_a_case_and_builds_its_evidence(self):
+        new_test_user(
+            self.env,
+            "case_collector",
+            groups="recouvrement_creances.group_recouvrement_agent",
+            lang="fr_FR",
+            tz="Europe/Paris",
+        )
+        debtor = self._debtor("Tour Contentieux")
+        invoice = self._overdue_invoice(debtor, 200)
+        case = self.env["recouvrement.case"]._open_for_moves(invoice)
+        case.stage_id = self.env.ref("recouvrement_creances.case_stage_order")
+        self.start_tour("/odoo/recouvrement-cases", "recouvrement_case_tour", login="case_collector")
+        self.assertEqual(case.stage_id, self.env.ref("recouvrement_creances.case_stage_service"))
+        self.assertEqual(case.date_deadline, fields.Date.add(fields.Date.context_today(case), months=1))
+        self.assertEqual(base64.b64decode(case.evidence_file)[:4], b"%PDF")

@@ -244,6 +244,16 @@ class AccountChartTemplate(models.AbstractModel):
         """Contentious cases at several stages: Cabinet Renaud's order was issued two months ago, Mr Marchand
         was served 40 days ago (the opposition period is over: the enforceable form is overdue), Christophe
         Roux's invoice went to a collection agency and Ets Gauthier's oldest to the credit insurer."""
+        # Ets Gauthier is insured: 90 % of losses up to 30 000 EUR, declared within 90 days of the due date
+        self.env.ref("recouvrement_creances.partner_ets_gauthier").with_company(self.env.company).write(
+            {
+                "collection_insurer_id": self.env.ref("recouvrement_creances.counsel_credit_insurer").id,
+                "collection_insurance_policy": "ACF-2026-118204",
+                "collection_insured_limit": 30000.0,
+                "collection_insurance_cover": 90.0,
+                "collection_insurance_notice_days": 90,
+            }
+        )
         Case = self.env["recouvrement.case"].with_user(self.env.ref("base.user_admin"))
         commissaire = self.env.ref("recouvrement_creances.counsel_commissaire_dumont")
         cases = {
@@ -295,7 +305,13 @@ class AccountChartTemplate(models.AbstractModel):
                 ],
             }
         )
-        cases["roux_1"].lawyer_id = self.env.ref("recouvrement_creances.counsel_recouvrement_agency")
+        cases["gauthier_4"].action_file_insurer_claim()
+        cases["roux_1"].write(
+            {
+                "agency_id": self.env.ref("recouvrement_creances.counsel_recouvrement_agency").id,
+                "agency_handover_date": today - timedelta(days=20),
+            }
+        )
 
     def _recouvrement_demo_plan(self, key, agreed, first, **terms):
         """The plan negotiated, agreed and signed on ``agreed`` for the demo invoice ``key``."""

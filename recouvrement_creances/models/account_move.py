@@ -423,7 +423,51 @@ class AccountMove(models.Model):
         return dates
 
     @api.model
-    def _cron_prescription_watch(self, days=90):
+    def _cron_collection_watch(self):
+        """The daily watch of the deadlines that lose a claim: prescription and the credit insurer's notice."""
+        for company in self.env.user.company_ids:
+            self.with_company(company)._collection_warn_insurer_notice()
+        self._collection_warn_prescription()
+
+    @api.model
+    def _collection_warn_insurer_notice(self, days_before=15):
+        """Warn the collectors of the current company's insured invoices whose notice to the insurer falls due
+        within ``days_before``, once per invoice."""
+        activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_insurer")
+        today = fields.Date.context_today(self)
+        moves = self.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", today),
+                ("commercial_partner_id.collection_insurer_id", "!=", False),
+                ("collection_case_ids", "not any", [("case_type", "=", "insurer")]),
+                ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+            ]
+        )
+        warned = self.browse()
+        for move in moves:
+            partner = move.commercial_partner_id
+            deadline = fields.Date.add(move.invoice_date_due, days=partner.collection_insurance_notice_days)
+            if fields.Date.subtract(deadline, days=days_before) > today:
+                continue
+            move.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=deadline,
+                summary=self.env._(
+                    "Declare the unpaid invoice to %(insurer)s by %(date)s",
+                    insurer=partner.collection_insurer_id.name,
+                    date=format_date(self.env, deadline),
+                ),
+                user_id=partner.collection_user_id.id or move.invoice_user_id.id or self.env.user.id,
+            )
+            warned |= move
+        return warned
+
+    @api.model
+    def _collection_warn_prescription(self, days=90):
         """Warn the collectors of the open invoices prescribed within ``days``, once per invoice."""
         activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_prescription")
         moves = self.search(

@@ -1,4 +1,6 @@
 import base64
+import csv
+import io
 
 from markupsafe import Markup
 
@@ -90,6 +92,61 @@ class RecouvrementCase(models.Model):
     )
     lawyer_id = fields.Many2one(
         "res.partner", string="Lawyer or Commissaire de Justice", tracking=True, check_company=True
+    )
+    agency_id = fields.Many2one(
+        "res.partner",
+        string="Collection Agency",
+        domain="[('collection_agency', '=', True)]",
+        tracking=True,
+        check_company=True,
+    )
+    agency_rate = fields.Float(
+        string="Commission (%)",
+        compute="_compute_agency_rate",
+        store=True,
+        readonly=False,
+        help="The agency's commission on what it recovers, from its mandate.",
+    )
+    agency_handover_date = fields.Date(string="Handed to the Agency on", readonly=True, copy=False, tracking=True)
+    agency_commission = fields.Monetary(
+        string="Commission Owed", compute="_compute_agency_commission", help="The commission on what was recovered."
+    )
+    agency_bill_ids = fields.Many2many(
+        "account.move",
+        "recouvrement_case_agency_bill_rel",
+        "case_id",
+        "move_id",
+        string="Commission Bills",
+        readonly=True,
+        copy=False,
+    )
+    agency_commission_billed = fields.Monetary(string="Commission Billed", compute="_compute_agency_commission")
+    insurer_id = fields.Many2one(
+        "res.partner", string="Credit Insurer", compute="_compute_insurer_id", store=True, readonly=False
+    )
+    insurer_claim_date = fields.Date(string="Claim Filed on", tracking=True, copy=False)
+    insurer_claim_amount = fields.Monetary(
+        string="Amount Claimed from the Insurer",
+        tracking=True,
+        copy=False,
+        help="The loss declared to the insurer: the principal owed, within the approved limit.",
+    )
+    insurer_cover = fields.Float(string="Cover (%)", compute="_compute_insurer_id", store=True, readonly=False)
+    insurer_expected = fields.Monetary(string="Expected Indemnity", compute="_compute_insurer_amounts")
+    insurer_payment_ids = fields.Many2many(
+        "account.payment",
+        "recouvrement_case_insurer_payment_rel",
+        "case_id",
+        "payment_id",
+        string="Indemnities Received",
+        readonly=True,
+        copy=False,
+    )
+    insurer_indemnity = fields.Monetary(string="Indemnity Received", compute="_compute_insurer_amounts")
+    uninsured_amount = fields.Monetary(
+        string="Left to Collect",
+        compute="_compute_insurer_amounts",
+        help="What the invoices still owe: the part the insurer does not cover stays ours to collect.",
     )
     court_kind = fields.Selection(
         COURT_KINDS,
@@ -235,6 +292,88 @@ class RecouvrementCase(models.Model):
                 )
             )
         return True
+
+    @api.depends("agency_id")
+    def _compute_agency_rate(self):
+        for case in self:
+            case.agency_rate = case.agency_id.collection_agency_rate
+
+    @api.depends("agency_rate", "amount_recovered", "agency_bill_ids.amount_untaxed", "agency_bill_ids.state")
+    def _compute_agency_commission(self):
+        for case in self:
+            recovered = case.amount_recovered if case.agency_handover_date else 0.0
+            case.agency_commission = case.currency_id.round(recovered * case.agency_rate / 100)
+            bills = case.agency_bill_ids.filtered(lambda bill: bill.state != "cancel")
+            case.agency_commission_billed = sum(bills.mapped("amount_untaxed"))
+
+    @api.depends("partner_id", "company_id")
+    def _compute_insurer_id(self):
+        for case in self:
+            partner = case.partner_id.with_company(case.company_id)
+            case.insurer_id = partner.collection_insurer_id
+            case.insurer_cover = partner.collection_insurance_cover
+
+    @api.depends("insurer_claim_amount", "insurer_cover", "insurer_payment_ids.amount", "move_ids.amount_residual")
+    def _compute_insurer_amounts(self):
+        for case in self:
+            case.insurer_expected = case.currency_id.round(case.insurer_claim_amount * case.insurer_cover / 100)
+            case.insurer_indemnity = sum(
+                case.insurer_payment_ids.filtered(lambda p: p.state != "canceled").mapped("amount")
+            )
+            case.uninsured_amount = sum(case.move_ids.mapped("amount_residual"))
+
+    def action_file_insurer_claim(self):
+        """Declare the loss to the insurer: the principal still owed, within the approved limit."""
+        self.ensure_one()
+        if not self.insurer_id:
+            raise UserError(self.env._("This customer has no credit insurer: set it on the customer first."))
+        limit = self.partner_id.with_company(self.company_id).collection_insured_limit
+        owed = sum(self.move_ids.mapped("amount_residual"))
+        limit = self.company_id.currency_id._convert(limit, self.currency_id, self.company_id, self.date_open)
+        self.write(
+            {
+                "case_type": "insurer",
+                "insurer_claim_date": fields.Date.context_today(self),
+                "insurer_claim_amount": self.currency_id.round(min(owed, limit) if limit else owed),
+            }
+        )
+        return True
+
+    def _book_insurer_indemnity(self, amount, on_date, journal):
+        """Book the insurer's indemnity as a payment received from the insurer, reconciled with the invoices:
+        the insured part is settled, the rest stays ours to collect."""
+        self.ensure_one()
+        if self.currency_id.compare_amounts(amount, 0) <= 0:
+            raise UserError(self.env._("The indemnity must be more than zero."))
+        if self.currency_id.compare_amounts(amount, sum(self.move_ids.mapped("amount_residual"))) > 0:
+            raise UserError(self.env._("The indemnity is more than what the invoices of the case still owe."))
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.insurer_id.id,
+                "amount": amount,
+                "currency_id": self.currency_id.id,
+                "date": on_date,
+                "journal_id": journal.id,
+                "memo": self.env._("Credit insurance indemnity, case %(case)s", case=self.name),
+            }
+        )
+        payment.action_post()
+        receivable = payment.move_id.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        (receivable | self.move_ids.line_ids).filtered(
+            lambda line: line.account_id == receivable.account_id and not line.reconciled
+        ).reconcile()
+        self.insurer_payment_ids = [fields.Command.link(payment.id)]
+        self.message_post(
+            body=self.env._(
+                "Indemnity of %(amount)s received from %(insurer)s: %(left)s is left to collect.",
+                amount=self.currency_id.format(amount),
+                insurer=self.insurer_id.name,
+                left=self.currency_id.format(self.uninsured_amount),
+            )
+        )
+        return payment
 
     def _court_cerfa(self):
         """The Cerfa number of the injonction de payer request to this case's court."""
@@ -502,3 +641,121 @@ class RecouvrementCase(models.Model):
                 )
             )
         return exhibits
+
+    # ------------------------------------------------------------------
+    # Collection agency
+    # ------------------------------------------------------------------
+
+    def action_agency_handover(self):
+        """Hand the case to its agency: the evidence file and a CSV of the invoices are attached to the case, and
+        the email to the agency is prepared with both."""
+        self.ensure_one()
+        if not self.agency_id:
+            raise UserError(self.env._("Choose the collection agency of the case first."))
+        if not self.agency_id.collection_agency_mandate_date:
+            raise UserError(
+                self.env._(
+                    "The agency %(agency)s acts under a written mandate (CPCE R124-3): record its date on the agency "
+                    "first.",
+                    agency=self.agency_id.name,
+                )
+            )
+        self._generate_evidence()
+        evidence = self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id), ("res_field", "=", "evidence_file")], limit=1
+        )
+        listing = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Invoices %(case)s.csv", case=self.name).replace("/", "-"),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "text/csv",
+                "raw": self._agency_invoice_csv(),
+            }
+        )
+        copy = evidence.copy({"res_field": False, "name": self.evidence_file_name})
+        self.write({"case_type": "agency", "agency_handover_date": fields.Date.context_today(self)})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over to the Agency"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_partner_ids": self.agency_id.ids,
+                "default_subject": self.env._(
+                    "Collection mandate: %(debtor)s (%(case)s)", debtor=self.partner_id.name, case=self.name
+                ),
+                "default_body": Markup("<p>%s</p>")
+                % self.env._(
+                    "Under our mandate of %(date)s, please find the file of %(debtor)s: %(amount)s outstanding. "
+                    "The evidence file and the list of the invoices are attached.",
+                    date=format_date(self.env, self.agency_id.collection_agency_mandate_date),
+                    debtor=self.partner_id.name,
+                    amount=self.currency_id.format(self.amount_outstanding),
+                ),
+                "default_attachment_ids": [fields.Command.set((copy | listing).ids)],
+            },
+        }
+
+    def _agency_invoice_csv(self):
+        """The invoices of the case, one per row, for the agency's system (UTF-8, semicolons)."""
+        self.ensure_one()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(
+            ["debtor", "debtor_registry", "invoice", "invoice_date", "due_date", "currency", "amount", "residual"]
+        )
+        for move in self.move_ids.sorted(lambda m: (m.invoice_date_due, m.id)):
+            writer.writerow(
+                [
+                    self.partner_id.name,
+                    self.partner_id.company_registry or "",
+                    move.name,
+                    move.invoice_date,
+                    move.invoice_date_due,
+                    move.currency_id.name,
+                    f"{move.amount_total:.{move.currency_id.decimal_places}f}",
+                    f"{move.amount_residual:.{move.currency_id.decimal_places}f}",
+                ]
+            )
+        return buffer.getvalue().encode()
+
+    def action_bill_agency_commission(self):
+        """Draft the agency's bill for the commission owed and not yet billed."""
+        self.ensure_one()
+        due = self.currency_id.round(self.agency_commission - self.agency_commission_billed)
+        if not self.agency_id or self.currency_id.compare_amounts(due, 0) <= 0:
+            raise UserError(self.env._("No commission is owed to the agency beyond what was billed."))
+        tax = self.company_id.account_purchase_tax_id
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "company_id": self.company_id.id,
+                "partner_id": self.agency_id.id,
+                "currency_id": self.currency_id.id,
+                "invoice_date": fields.Date.context_today(self),
+                "ref": self.name,
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {
+                            "name": self.env._(
+                                "Collection commission, case %(case)s (%(rate)s %% of %(recovered)s)",
+                                case=self.name,
+                                rate=self.agency_rate,
+                                recovered=self.currency_id.format(self.amount_recovered),
+                            ),
+                            "quantity": 1,
+                            "price_unit": due,
+                            "tax_ids": [fields.Command.set(tax.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        self.agency_bill_ids = [fields.Command.link(bill.id)]
+        return bill._get_records_action(name=self.env._("Commission Bill"))

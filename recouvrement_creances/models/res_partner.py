@@ -47,6 +47,32 @@ class ResPartner(models.Model):
         help="Late-payment penalty rate agreed with this customer, per year. It replaces the policy's rule and "
         "may not be below 3 × the legal interest rate. Empty: the policy's rule.",
     )
+    # a collection agency the company mandates (CPCE R124-1 and following)
+    collection_agency = fields.Boolean()
+    collection_agency_rate = fields.Float(
+        string="Agency Commission (%)", help="The commission agreed in the mandate, on what the agency recovers."
+    )
+    collection_agency_mandate_date = fields.Date(
+        string="Mandate Signed on", help="The written mandate the agency acts under (CPCE R124-3)."
+    )
+    # credit insurance of this customer, per company
+    collection_insurer_id = fields.Many2one(
+        "res.partner", string="Credit Insurer", company_dependent=True, help="Who insures the credit granted."
+    )
+    collection_insurance_policy = fields.Char(string="Insurance Policy", company_dependent=True)
+    collection_insured_limit = fields.Float(
+        string="Approved Limit",
+        company_dependent=True,
+        help="The credit limit the insurer approved for this customer (agrément), in the company's currency.",
+    )
+    collection_insurance_cover = fields.Float(
+        string="Cover (%)", company_dependent=True, help="Share of an approved loss the insurer indemnifies."
+    )
+    collection_insurance_notice_days = fields.Integer(
+        string="Notice Deadline (days)",
+        company_dependent=True,
+        help="Days after the due date by which an unpaid insured invoice must be declared to the insurer.",
+    )
     collection_action_ids = fields.One2many(
         "recouvrement.action",
         "partner_id",

@@ -241,9 +241,9 @@ class TestCases(RecouvrementCommon):
         invoice = self._invoice(consumer, 300.0)  # prescribed on 2 March 2028
         other = self._invoice(consumer, 200.0)
         with freeze_time("2027-12-10"):
-            watched = self.env["account.move"]._cron_prescription_watch()
+            watched = self.env["account.move"]._collection_warn_prescription()
             self.assertEqual(watched & (invoice | other), invoice | other, "82 days left: both are warned")
-            self.assertFalse(self.env["account.move"]._cron_prescription_watch() & (invoice | other), "once")
+            self.assertFalse(self.env["account.move"]._collection_warn_prescription() & (invoice | other), "once")
         self.assertRecordValues(
             invoice.activity_ids,
             [{"user_id": self.agent.id, "date_deadline": date(2028, 2, 1)}],
@@ -288,3 +288,98 @@ class TestCases(RecouvrementCommon):
             case, [{"decision": "agency", "case_type": "agency", "decision_user_id": self.manager.id}]
         )
         self.assertIn("Advised: Pursue in Court (risk class E", case.message_ids[0].body)
+
+    def test_agency_handover_and_commission(self):
+        agency = self.env["res.partner"].create(
+            {
+                "name": "Agence Test",
+                "is_company": True,
+                "email": "mandats@agence.example.com",
+                "collection_agency": True,
+                "collection_agency_rate": 12.0,
+            }
+        )
+        invoice = self._invoice(self.debtor, 1000.0)
+        case = self._case(invoice)
+        case.agency_id = agency
+        self.assertEqual(case.agency_rate, 12.0, "the mandate's rate")
+        with self.assertRaisesRegex(UserError, "written mandate"):
+            case.action_agency_handover()
+        agency.collection_agency_mandate_date = date(2026, 1, 15)
+        with freeze_time("2026-06-03"):
+            action = case.with_context(force_report_rendering=True).action_agency_handover()
+        self.assertRecordValues(case, [{"case_type": "agency", "agency_handover_date": date(2026, 6, 3)}])
+        attachments = self.env["ir.attachment"].browse(action["context"]["default_attachment_ids"][0][2])
+        csv_file = attachments.filtered(lambda a: a.mimetype == "text/csv")
+        self.assertEqual(
+            csv_file.raw.decode().splitlines(),
+            [
+                "debtor;debtor_registry;invoice;invoice_date;due_date;currency;amount;residual",
+                f"Debtor One;;{invoice.name};2026-03-02;2026-03-02;EUR;1000.00;1000.00",
+            ],
+        )
+        self.assertEqual((attachments - csv_file).raw[:4], b"%PDF", "the evidence file")
+        with self.mock_mail_gateway():
+            composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
+            composer._action_send_mail()
+        self.assertSentEmail(self.env.user.partner_id, agency)
+        message = case.message_ids.filtered(lambda m: agency in m.partner_ids)
+        self.assertEqual(len(message.attachment_ids), 2)
+        self.assertIn("Debtor One", message.subject)
+        # the agency recovered 600.00: 12 % is owed to it, billed once
+        self._pay(invoice, 600.0, date(2026, 7, 1))
+        self.assertEqual((case.amount_recovered, case.agency_commission), (600.0, 72.0))
+        bill = self.env["account.move"].browse(case.action_bill_agency_commission()["res_id"])
+        self.assertRecordValues(
+            bill, [{"move_type": "in_invoice", "partner_id": agency.id, "state": "draft", "amount_untaxed": 72.0}]
+        )
+        self.assertEqual(case.agency_commission_billed, 72.0)
+        with self.assertRaisesRegex(UserError, "No commission is owed"):
+            case.action_bill_agency_commission()
+
+    def test_credit_insurer_notice_claim_and_indemnity(self):
+        insurer = self.env["res.partner"].create({"name": "Assureur Crédit", "is_company": True})
+        self.debtor.with_company(self.company).write(
+            {
+                "collection_insurer_id": insurer.id,
+                "collection_insured_limit": 800.0,
+                "collection_insurance_cover": 90.0,
+                "collection_insurance_notice_days": 60,
+                "collection_user_id": self.agent.id,
+            }
+        )
+        invoice = self._invoice(self.debtor, 1000.0)  # due 2 March 2026: declare by 1 May
+        Move = self.env["account.move"].with_company(self.company)
+        with freeze_time("2026-04-15"):
+            self.assertFalse(Move._collection_warn_insurer_notice() & invoice, "16 days before: not yet")
+        with freeze_time("2026-04-16"):
+            self.assertEqual(Move._collection_warn_insurer_notice() & invoice, invoice)
+            self.assertFalse(Move._collection_warn_insurer_notice() & invoice, "once")
+        self.assertRecordValues(invoice.activity_ids, [{"user_id": self.agent.id, "date_deadline": date(2026, 5, 1)}])
+        case = self._case(invoice, date(2026, 4, 20))
+        self.assertEqual((case.insurer_id, case.insurer_cover), (insurer, 90.0))
+        with freeze_time("2026-04-20"):
+            case.action_file_insurer_claim()
+        # the loss declared is capped by the approved limit: 800.00, of which 90 % is indemnified
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "case_type": "insurer",
+                    "insurer_claim_date": date(2026, 4, 20),
+                    "insurer_claim_amount": 800.0,
+                    "insurer_expected": 720.0,
+                }
+            ],
+        )
+        wizard = self.env["recouvrement.insurer.indemnity.wizard"].create(
+            {"case_id": case.id, "date": date(2026, 7, 1)}
+        )
+        self.assertEqual(wizard.amount, 720.0)
+        wizard.action_confirm()
+        payment = case.insurer_payment_ids
+        self.assertRecordValues(payment, [{"partner_id": insurer.id, "amount": 720.0, "state": "in_process"}])
+        self.assertEqual(invoice.amount_residual, 280.0, "the insured part is settled")
+        self.assertEqual((case.insurer_indemnity, case.uninsured_amount, case.amount_recovered), (720.0, 280.0, 720.0))
+        with self.assertRaisesRegex(UserError, "more than what the invoices of the case still owe"):
+            case._book_insurer_indemnity(300.0, date(2026, 7, 2), wizard.journal_id)

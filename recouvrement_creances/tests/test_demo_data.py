@@ -168,6 +168,20 @@ class TestDemoData(TransactionCase):
                 case = ref(partner).collection_case_ids
                 self.assertRecordValues(case, [{"case_type": case_type, "stage_id": ref(stage).id}])
                 self.assertEqual(case.move_ids.collection_case_id, case)
+        insured = ref("partner_ets_gauthier").collection_case_ids
+        self.assertRecordValues(
+            insured,
+            [
+                {
+                    "insurer_id": ref("counsel_credit_insurer").id,
+                    "insurer_cover": 90.0,
+                    "insurer_claim_amount": insured.move_ids.amount_residual,
+                }
+            ],
+        )
+        self.assertEqual(
+            ref("partner_particulier_roux").collection_case_ids.agency_id, ref("counsel_recouvrement_agency")
+        )
         served = ref("partner_particulier_marchand").collection_case_ids
         self.assertEqual(served.court_kind, "judiciaire", "an individual goes to the tribunal judiciaire")
         self.assertLess(served.date_deadline, fields.Date.context_today(served), "its opposition period is over")

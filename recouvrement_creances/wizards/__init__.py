@@ -4,3 +4,4 @@ from . import recouvrement_exclude_wizard
 from . import recouvrement_penalty_wizard
 from . import recouvrement_penalty_wizard_line
 from . import recouvrement_payment_plan_wizard
+from . import recouvrement_insurer_indemnity_wizard

@@ -242,7 +242,8 @@ class AccountChartTemplate(models.AbstractModel):
 
     def _recouvrement_demo_cases(self, today):
         """Contentious cases at several stages: Cabinet Renaud's order was issued two months ago, Mr Marchand
-        was served 40 days ago (the opposition period is over: the enforceable form is overdue), Christophe
+        was served 40 days ago (the opposition period is over: the enforceable form is overdue; his debt is in
+        doubtful debts, half impaired), Christophe
         Roux's invoice went to a collection agency and Ets Gauthier's oldest to the credit insurer."""
         # Ets Gauthier is insured: 90 % of losses up to 30 000 EUR, declared within 90 days of the due date
         self.env.ref("recouvrement_creances.partner_ets_gauthier").with_company(self.env.company).write(
@@ -305,6 +306,11 @@ class AccountChartTemplate(models.AbstractModel):
                 ],
             }
         )
+        if self.env.company.chart_template == "fr":
+            # Mr Marchand's debt is doubtful: moved to 416 and impaired by half at the last month end
+            month_end = today.replace(day=1) - timedelta(days=1)
+            cases["marchand_1"]._transfer_to_doubtful(month_end)
+            cases["marchand_1"]._book_impairment(50.0, month_end)
         cases["gauthier_4"].action_file_insurer_claim()
         cases["roux_1"].write(
             {

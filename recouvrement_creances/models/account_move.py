@@ -1,7 +1,7 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..tools import days_between, next_level, prescription_date
@@ -491,6 +491,47 @@ class AccountMove(models.Model):
                 user_id=collector.id or move.invoice_user_id.id or self.env.user.id,
             )
         return moves
+
+    def _collection_credit_note(self, ratio_of, account, label, on_date):
+        """Post a credit note for a share of these open invoices and offset it against them.
+
+        Each invoice line is credited by ``ratio_of(invoice)`` of its amount, with its own taxes (the VAT is
+        reduced in proportion), on ``account``. Returns the credit note, or raises if there is nothing to credit.
+        """
+        lines = []
+        for move in self.filtered(lambda m: m.amount_residual and m.amount_total):
+            ratio = ratio_of(move)
+            for invoice_line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
+                lines.append(
+                    Command.create(
+                        {
+                            "name": f"{label} – {move.name}",
+                            "account_id": account.id,
+                            "quantity": 1,
+                            "price_unit": move.currency_id.round(invoice_line.price_subtotal * ratio),
+                            "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
+                        }
+                    )
+                )
+        if not lines:
+            raise UserError(self.env._("These invoices owe nothing more: there is nothing to credit."))
+        credit_note = self.create(
+            {
+                "move_type": "out_refund",
+                "company_id": self.company_id.id,
+                "partner_id": self.commercial_partner_id.id,
+                "currency_id": self.currency_id.id,
+                "invoice_date": on_date,
+                "ref": label,
+                "invoice_line_ids": lines,
+            }
+        )
+        credit_note.action_post()
+        receivable = credit_note.line_ids.filtered(lambda line: line.account_type == "asset_receivable").account_id
+        (credit_note | self).line_ids.filtered(
+            lambda line: line.account_id == receivable and not line.reconciled
+        ).reconcile()
+        return credit_note
 
     def _collection_case_claim(self, figures):
         """What a case claims for these invoices: {amount_principal, amount_penalties, amount_indemnity,

@@ -337,12 +337,22 @@ class RecouvrementPaymentPlan(models.Model):
                     date=format_date(self.env, self.settlement_deadline),
                 )
             )
-        credit_note = self.env["account.move"].create(self._settlement_credit_note_vals())
-        credit_note.action_post()
-        receivable = credit_note.line_ids.filtered(lambda line: line.account_type == "asset_receivable").account_id
-        (credit_note | self.move_ids).line_ids.filtered(
-            lambda line: line.account_id == receivable and not line.reconciled
-        ).reconcile()
+        account = self.company_id.account_journal_early_pay_discount_loss_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Choose the cash discount loss account in Accounting > Configuration > Settings (company "
+                    "%(company)s).",
+                    company=self.company_id.name,
+                )
+            )
+        label = self.with_context(lang=self.partner_id.lang).env._("Early settlement discount")
+        credit_note = self.move_ids._collection_credit_note(
+            lambda move: self.settlement_discount / 100 * move.amount_residual / move.amount_total,
+            account,
+            label,
+            fields.Date.context_today(self),
+        )
         self.sudo().settlement_credit_note_id = credit_note
         self.message_post(
             body=self.env._(
@@ -354,48 +364,6 @@ class RecouvrementPaymentPlan(models.Model):
             )
         )
         return credit_note
-
-    def _settlement_credit_note_vals(self):
-        """The discount's credit note: for each covered invoice still owed, its lines' share of the discount,
-        with their taxes, on the company's cash discount account."""
-        self.ensure_one()
-        account = self.company_id.account_journal_early_pay_discount_loss_account_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "Choose the cash discount loss account in Accounting > Configuration > Settings (company "
-                    "%(company)s).",
-                    company=self.company_id.name,
-                )
-            )
-        lang = self.partner_id.lang
-        label = self.with_context(lang=lang).env._("Early settlement discount")
-        lines = []
-        for move in self.move_ids.filtered(lambda m: m.amount_residual and m.amount_total):
-            share = self.settlement_discount / 100 * move.amount_residual / move.amount_total
-            for invoice_line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
-                lines.append(
-                    fields.Command.create(
-                        {
-                            "name": f"{label} – {move.name}",
-                            "account_id": account.id,
-                            "quantity": 1,
-                            "price_unit": self.currency_id.round(invoice_line.price_subtotal * share),
-                            "tax_ids": [fields.Command.set(invoice_line.tax_ids.ids)],
-                        }
-                    )
-                )
-        if not lines:
-            raise UserError(self.env._("The invoices of this plan owe nothing more: there is nothing to discount."))
-        return {
-            "move_type": "out_refund",
-            "company_id": self.company_id.id,
-            "partner_id": self.partner_id.id,
-            "currency_id": self.currency_id.id,
-            "invoice_date": fields.Date.context_today(self),
-            "ref": label,
-            "invoice_line_ids": lines,
-        }
 
     def _check_schedule_editable(self):
         if self.filtered(lambda plan: plan.state not in ("draft", "proposed")):

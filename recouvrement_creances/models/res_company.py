@@ -5,6 +5,17 @@ from odoo.tools import format_date, formatLang
 # Accounts of the French chart (l10n_fr) used by default: late-payment interest is financial income on
 # commercial receivables (763100); the fixed indemnity is a penalty received on sales (758100).
 FR_PENALTY_ACCOUNTS = {"penalty": "pcg_7631", "indemnity": "pcg_7581"}
+# Doubtful debts (PCG): the receivable moves to 416, its impairment excluding VAT is booked 6817 / 491 and
+# reversed to 7817, and an irrecoverable debt is written off to 654 (6541 for a debt of the year, 6544 for an
+# older one).
+FR_DOUBTFUL_ACCOUNTS = {
+    "doubtful": "pcg_416",
+    "impairment": "pcg_491",
+    "impairment_expense": "pcg_68174",
+    "impairment_income": "pcg_78174",
+    "write_off": "pcg_6544",
+    "write_off_year": "pcg_6541",
+}
 
 
 class ResCompany(models.Model):
@@ -54,6 +65,37 @@ class ResCompany(models.Model):
     )
     recouvrement_agency_rate = fields.Float(
         string="Collection Agency Commission (%)", default=15.0, help="The agency's commission on what it recovers."
+    )
+    recouvrement_doubtful_account_id = fields.Many2one(
+        "account.account",
+        string="Doubtful Debts Account",
+        check_company=True,
+        help="Where doubtful receivables are transferred. Default with the French chart: 416000.",
+    )
+    recouvrement_impairment_account_id = fields.Many2one(
+        "account.account",
+        string="Impairment Account",
+        check_company=True,
+        help="Impairment of receivables. Default with the French chart: 491000.",
+    )
+    recouvrement_impairment_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Impairment Expense Account",
+        check_company=True,
+        help="Charge of the impairment. Default with the French chart: 681740.",
+    )
+    recouvrement_impairment_income_account_id = fields.Many2one(
+        "account.account",
+        string="Impairment Reversal Account",
+        check_company=True,
+        help="Reversal of the impairment. Default with the French chart: 781740.",
+    )
+    recouvrement_write_off_account_id = fields.Many2one(
+        "account.account",
+        string="Write-Off Account",
+        check_company=True,
+        help="Loss on irrecoverable receivables. Default with the French chart: 654100 for a debt of the year, "
+        "654400 for an older one.",
     )
     recouvrement_legal_form = fields.Char(
         string="Legal Form and Capital",
@@ -140,6 +182,23 @@ class ResCompany(models.Model):
                 )
             accounts.append(account)
         return tuple(accounts)
+
+    def _recouvrement_doubtful_account(self, kind):
+        """The account of ``kind`` (a key of FR_DOUBTFUL_ACCOUNTS): the configured one, else the French chart's."""
+        self.ensure_one()
+        field = "write_off" if kind == "write_off_year" else kind
+        account = self[f"recouvrement_{field}_account_id"] or self.env["account.chart.template"].with_company(self).ref(
+            FR_DOUBTFUL_ACCOUNTS[kind], raise_if_not_found=False
+        )
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Choose the doubtful debt accounts in Accounting > Configuration > Settings > Debt Collection "
+                    "(company %(company)s).",
+                    company=self.name,
+                )
+            )
+        return account
 
     def _recouvrement_invoice_mention(self, partner):
         """The late-payment terms to print on an invoice to ``partner`` (L441-9), or ``""``: for business

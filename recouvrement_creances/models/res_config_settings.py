@@ -23,6 +23,21 @@ class ResConfigSettings(models.TransientModel):
     )
     recouvrement_legal_cost_rate = fields.Float(related="company_id.recouvrement_legal_cost_rate", readonly=False)
     recouvrement_agency_rate = fields.Float(related="company_id.recouvrement_agency_rate", readonly=False)
+    recouvrement_doubtful_account_id = fields.Many2one(
+        related="company_id.recouvrement_doubtful_account_id", readonly=False
+    )
+    recouvrement_impairment_account_id = fields.Many2one(
+        related="company_id.recouvrement_impairment_account_id", readonly=False
+    )
+    recouvrement_impairment_expense_account_id = fields.Many2one(
+        related="company_id.recouvrement_impairment_expense_account_id", readonly=False
+    )
+    recouvrement_impairment_income_account_id = fields.Many2one(
+        related="company_id.recouvrement_impairment_income_account_id", readonly=False
+    )
+    recouvrement_write_off_account_id = fields.Many2one(
+        related="company_id.recouvrement_write_off_account_id", readonly=False
+    )
     recouvrement_ecb_checked_until = fields.Date(
         string="ECB Rates Known Until",
         help="Last day up to which the ECB rate table is complete. A half-year starting later has no ECB "

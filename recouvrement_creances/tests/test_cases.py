@@ -3,6 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -383,3 +384,82 @@ class TestCases(RecouvrementCommon):
         self.assertEqual((case.insurer_indemnity, case.uninsured_amount, case.amount_recovered), (720.0, 280.0, 720.0))
         with self.assertRaisesRegex(UserError, "more than what the invoices of the case still owe"):
             case._book_insurer_indemnity(300.0, date(2026, 7, 2), wizard.journal_id)
+
+    def _taxed_invoice(self, amount):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.debtor.id,
+                "invoice_date": date(2026, 3, 2),
+                "invoice_date_due": date(2026, 3, 2),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Service", "price_unit": amount, "tax_ids": [Command.set(self.tax_sale_a.ids)]}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def _book(self, case, operation, on_date, **values):
+        wizard = self.env["recouvrement.case.accounting.wizard"].create(
+            {"case_id": case.id, "operation": operation, "date": on_date, **values}
+        )
+        return self.env["account.move"].browse(wizard.action_confirm()["res_id"] or [])
+
+    @staticmethod
+    def _entry_lines(moves):
+        return sorted((line.account_id.code, line.debit, line.credit) for line in moves.line_ids)
+
+    def test_doubtful_debt_accounting(self):
+        invoice = self._taxed_invoice(1000.0)  # 1200.00 with VAT
+        self._pay(invoice, 300.0, date(2026, 4, 1))
+        case = self._case(invoice)
+        receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable").account_id.code
+        # 411 -> 416: the 900.00 still owed; the invoice stays open, the transfer out of the follow-ups
+        transfer = self._book(case, "doubtful", date(2026, 6, 30))
+        self.assertEqual(self._entry_lines(transfer), sorted([("416000", 900.0, 0.0), (receivable, 0.0, 900.0)]))
+        self.assertEqual((invoice.amount_residual, invoice.payment_state), (900.0, "partial"))
+        self.assertTrue(all(transfer.line_ids.mapped("no_followup")))
+        self.assertEqual(case.amount_doubtful, 900.0)
+        with self.assertRaisesRegex(UserError, "already in doubtful debts"):
+            self._book(case, "doubtful", date(2026, 7, 1))
+        # impairment of 50 % of the debt excluding VAT: 900 x 1000 / 1200 = 750.00 -> 375.00
+        with self.assertRaisesRegex(UserError, "between 0 and 100"):
+            self._book(case, "impairment", date(2026, 12, 31), percent=120.0)
+        impairment = self._book(case, "impairment", date(2026, 12, 31), percent=50.0)
+        self.assertEqual(self._entry_lines(impairment), [("491000", 0.0, 375.0), ("681740", 375.0, 0.0)])
+        self.assertEqual(case.amount_impairment, 375.0)
+        # raised to 80 %: 600.00, so 225.00 more
+        more = self._book(case, "impairment", date(2027, 1, 31), percent=80.0)
+        self.assertEqual(self._entry_lines(more), [("491000", 0.0, 225.0), ("681740", 225.0, 0.0)])
+        # irrecoverable while the injunction is under way: the write-off must be confirmed
+        case.stage_id = self.stages["request"]
+        with self.assertRaisesRegex(UserError, "still in the legal stage"):
+            self._book(case, "write_off", date(2027, 3, 31))
+        self.assertEqual(invoice.amount_residual, 900.0, "nothing was booked")
+        self._book(case, "write_off", date(2027, 3, 31), confirm_legal=True)
+        entries = case.accounting_move_ids - transfer - impairment - more
+        credit_note = entries.filtered(lambda move: move.move_type == "out_refund")
+        # the transfer is reversed, the 600.00 impairment reversed to 7817, and the 750.00 excluding VAT written off
+        # to 6544 (a debt of a previous year), its 150.00 of VAT recovered
+        self.assertEqual(
+            self._entry_lines(entries - credit_note),
+            sorted([("416000", 0.0, 900.0), (receivable, 900.0, 0.0), ("491000", 600.0, 0.0), ("781740", 0.0, 600.0)]),
+        )
+        self.assertRecordValues(credit_note, [{"amount_untaxed": 750.0, "amount_tax": 150.0, "amount_total": 900.0}])
+        self.assertEqual(credit_note.invoice_line_ids.account_id.code, "654400")
+        self.assertEqual((invoice.amount_residual, case.amount_doubtful, case.amount_impairment), (0.0, 0.0, 0.0))
+
+    def test_doubtful_transfer_is_reversible(self):
+        invoice = self._taxed_invoice(500.0)
+        case = self._case(invoice)
+        transfer = self._book(case, "doubtful", date(2026, 6, 30))
+        reversal = self._book(case, "doubtful_reversal", date(2026, 8, 31))
+        self.assertEqual(reversal.reversed_entry_id, transfer)
+        self.assertEqual(case.amount_doubtful, 0.0)
+        self.assertEqual((invoice.amount_residual, invoice.payment_state), (600.0, "not_paid"))
+        self._pay(invoice, 600.0, date(2026, 9, 1))
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertTrue(transfer.exists(), "reversed, never deleted")

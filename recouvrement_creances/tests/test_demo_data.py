@@ -182,6 +182,9 @@ class TestDemoData(TransactionCase):
         self.assertEqual(
             ref("partner_particulier_roux").collection_case_ids.agency_id, ref("counsel_recouvrement_agency")
         )
+        doubtful = ref("partner_particulier_marchand").collection_case_ids
+        self.assertEqual(doubtful.amount_doubtful, doubtful.move_ids.amount_residual)
+        self.assertEqual(doubtful.amount_impairment, doubtful.currency_id.round(doubtful._untaxed_residual() / 2))
         served = ref("partner_particulier_marchand").collection_case_ids
         self.assertEqual(served.court_kind, "judiciaire", "an individual goes to the tribunal judiciaire")
         self.assertLess(served.date_deadline, fields.Date.context_today(served), "its opposition period is over")

@@ -5,3 +5,4 @@ from . import recouvrement_penalty_wizard
 from . import recouvrement_penalty_wizard_line
 from . import recouvrement_payment_plan_wizard
 from . import recouvrement_insurer_indemnity_wizard
+from . import recouvrement_case_accounting_wizard

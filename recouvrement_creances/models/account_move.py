@@ -76,6 +76,7 @@ class AccountMove(models.Model):
         "amount_residual",
         "collection_payment_plan_ids.signed_date",
         "collection_case_ids.date_interruption",
+        "collection_case_id.stage_id.prescription_years",
     )
     def _compute_collection_prescription_date(self):
         open_moves = self.filtered(
@@ -84,7 +85,10 @@ class AccountMove(models.Model):
         (self - open_moves).collection_prescription_date = False
         if not open_moves:
             return
-        payments = open_moves._collection_last_payment_dates()
+        # a partial payment by the debtor acknowledges the debt
+        payments = {
+            move: day for move, (_amount, day) in open_moves._collection_payments_received(debtor_only=True).items()
+        }
         for company, moves in open_moves.grouped("company_id").items():
             policies = moves.commercial_partner_id.with_company(company)._collection_policies()
             for move in moves:
@@ -95,28 +99,39 @@ class AccountMove(models.Model):
                     *move.sudo().collection_case_ids.mapped("date_interruption"),
                 ]
                 b2b = partner._collection_penalty_rule(policies[partner])["b2b"]
-                move.collection_prescription_date = prescription_date(move.invoice_date_due, b2b, interruptions)
+                years = move.sudo().collection_case_id.stage_id.prescription_years
+                move.collection_prescription_date = prescription_date(move.invoice_date_due, b2b, interruptions, years)
 
-    def _collection_last_payment_dates(self):
-        """{move: date of its last payment}: a partial payment acknowledges the debt."""
-        partials = (
-            self.env["account.partial.reconcile"]
-            .sudo()
-            ._read_group(
-                [
-                    ("debit_move_id.move_id", "in", self.ids),
-                    "|",
-                    ("credit_move_id.move_id.origin_payment_id", "!=", False),
-                    ("credit_move_id.move_id.statement_line_id", "!=", False),
-                ],
-                ["debit_move_id"],
-                ["max_date:max"],
+    def _collection_payments_received(self, since=None, debtor_only=False):
+        """{move: (amount received in the invoice's currency, date of the last payment)} for these invoices:
+        payments and bank statement lines reconciled with them, credit notes and write-offs excluded.
+
+        :param since: only what was reconciled from that date
+        :param debtor_only: only what the debtor paid (an insurer's indemnity is not the debtor's)
+        """
+        if not self.ids:
+            return {}
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT src.move_id, SUM(part.debit_amount_currency), MAX(part.max_date)
+                     FROM account_partial_reconcile part
+                     JOIN account_move_line src ON src.id = part.debit_move_id
+                     JOIN account_move src_move ON src_move.id = src.move_id
+                     JOIN account_move_line pay ON pay.id = part.credit_move_id
+                     JOIN account_move pay_move ON pay_move.id = pay.move_id
+                LEFT JOIN res_partner payer ON payer.id = pay.partner_id
+                    WHERE src.move_id IN %(ids)s
+                      AND (pay_move.origin_payment_id IS NOT NULL OR pay_move.statement_line_id IS NOT NULL)
+                      AND (%(since)s::date IS NULL OR part.max_date >= %(since)s::date)
+                      AND (NOT %(debtor_only)s OR payer.commercial_partner_id = src_move.commercial_partner_id)
+                 GROUP BY src.move_id""",
+                ids=tuple(self.ids),
+                since=since,
+                debtor_only=debtor_only,
             )
         )
-        dates = {}
-        for line, day in partials:
-            dates[line.move_id] = max(filter(None, [dates.get(line.move_id), day]))
-        return dates
+        return {self.browse(move_id): (amount, day) for move_id, amount, day in rows}
 
     @api.depends("invoice_date_due", "payment_state")
     @api.depends_context("date")
@@ -444,7 +459,12 @@ class AccountMove(models.Model):
                 ("invoice_date_due", "<", today),
                 ("commercial_partner_id.collection_insurer_id", "!=", False),
                 ("collection_case_ids", "not any", [("case_type", "=", "insurer")]),
-                ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+                # once per invoice: a warning done is archived, and still counts
+                (
+                    "activity_ids",
+                    "not any",
+                    [("activity_type_id", "=", activity_type.id), ("active", "in", [True, False])],
+                ),
             ]
         )
         warned = self.browse()
@@ -476,7 +496,17 @@ class AccountMove(models.Model):
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("collection_prescription_date", "<=", fields.Date.add(fields.Date.context_today(self), days=days)),
-                ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+                # a claim before the court: prescription does not run until the judgment (Code civil 2242)
+                "!",
+                "&",
+                ("collection_case_id.stage_id.interrupts_prescription", "=", True),
+                ("collection_case_id.stage_id.prescription_years", "=", 0),
+                # once per invoice: a warning done is archived, and still counts
+                (
+                    "activity_ids",
+                    "not any",
+                    [("activity_type_id", "=", activity_type.id), ("active", "in", [True, False])],
+                ),
             ]
         )
         for move in moves:
@@ -498,17 +528,21 @@ class AccountMove(models.Model):
         Each invoice line is credited by ``ratio_of(invoice)`` of its amount, with its own taxes (the VAT is
         reduced in proportion), on ``account``. Returns the credit note, or raises if there is nothing to credit.
         """
-        lines = []
+        lines, target = [], 0.0
         for move in self.filtered(lambda m: m.amount_residual and m.amount_total):
             ratio = ratio_of(move)
+            target += move.amount_total * ratio
             for invoice_line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
+                # a price that includes its tax is credited with its tax
+                included = any(invoice_line.tax_ids.mapped("price_include"))
+                amount = invoice_line.price_total if included else invoice_line.price_subtotal
                 lines.append(
                     Command.create(
                         {
                             "name": f"{label} – {move.name}",
                             "account_id": account.id,
                             "quantity": 1,
-                            "price_unit": move.currency_id.round(invoice_line.price_subtotal * ratio),
+                            "price_unit": move.currency_id.round(amount * ratio),
                             "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
                         }
                     )
@@ -526,6 +560,20 @@ class AccountMove(models.Model):
                 "invoice_line_ids": lines,
             }
         )
+        # the lines are rounded one by one: the cents left over go on a line of their own, without tax
+        rest = credit_note.currency_id.round(target - credit_note.amount_total)
+        if not credit_note.currency_id.is_zero(rest):
+            credit_note.invoice_line_ids = [
+                Command.create(
+                    {
+                        "name": self.env._("%(label)s – rounding", label=label),
+                        "account_id": account.id,
+                        "quantity": 1,
+                        "price_unit": rest,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ]
         credit_note.action_post()
         receivable = credit_note.line_ids.filtered(lambda line: line.account_type == "asset_receivable").account_id
         (credit_note | self).line_ids.filtered(

@@ -581,8 +581,14 @@ class RecouvrementAction(models.Model):
         """Hand the invoices over to a contentious case (legal procedure or agency, as the level says); the
         responsible is asked to decide what comes next."""
         for action in self:
-            moves = action.line_ids.filtered(lambda line: not line.excluded).move_id
-            moves = moves.filtered(lambda m: m.amount_residual and not m.collection_case_id)
+            # the debts due, not the credits nor the invoices not due yet
+            moves = action.line_ids.filtered(lambda line: not line.excluded).move_id.filtered(
+                lambda m, on_date=action.date: m.move_type == "out_invoice"
+                and m.amount_residual > 0
+                and m.invoice_date_due
+                and m.invoice_date_due < on_date
+                and not m.collection_case_id
+            )
             if moves:
                 case_type = "agency" if action.level_id.escalation == "agency" else "legal"
                 action.case_id = self.env["recouvrement.case"]._open_for_moves(moves, case_type, action.date)

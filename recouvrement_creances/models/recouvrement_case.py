@@ -84,7 +84,8 @@ class RecouvrementCase(models.Model):
         string="Prescription Interrupted on",
         readonly=True,
         copy=False,
-        help="When the case first entered a stage that interrupts prescription (the court claim).",
+        help="When the case last entered a stage that interrupts prescription (the court claim, an enforcement "
+        "measure).",
     )
     date_open = fields.Date(string="Opened on", required=True, readonly=True, default=fields.Date.context_today)
     user_id = fields.Many2one(
@@ -168,7 +169,9 @@ class RecouvrementCase(models.Model):
     amount_costs = fields.Monetary(string="Costs Incurred", compute="_compute_amounts", store=True)
     amount_claimed = fields.Monetary(compute="_compute_amounts", store=True)
     amount_recovered = fields.Monetary(
-        compute="_compute_amounts", store=True, help="Paid on the case's invoices since it was opened."
+        compute="_compute_amounts",
+        store=True,
+        help="Paid on the case's invoices since it was opened (by the debtor, an agency or the insurer).",
     )
     amount_outstanding = fields.Monetary(compute="_compute_amounts", store=True)
     # decision aid: advisory figures, the manager decides
@@ -210,7 +213,7 @@ class RecouvrementCase(models.Model):
     evidence_file_name = fields.Char(readonly=True, copy=False)
     evidence_date = fields.Datetime(string="Evidence File of", readonly=True, copy=False)
 
-    @api.depends("stage_id", "stage_date")
+    @api.depends("stage_id.deadline_months", "stage_id.deadline_days", "stage_date")
     def _compute_date_deadline(self):
         for case in self:
             case.date_deadline = case.stage_id._deadline_from(case.stage_date) if case.stage_id else False
@@ -246,8 +249,8 @@ class RecouvrementCase(models.Model):
                 + case.amount_interest
                 + case.amount_costs
             )
-            owed = sum(case.move_ids.mapped("amount_residual"))
-            case.amount_recovered = round_(max(case.amount_principal - owed, 0.0))
+            received = case.move_ids._collection_payments_received(since=case.date_open)
+            case.amount_recovered = round_(sum(amount for amount, _day in received.values()))
             case.amount_outstanding = round_(max(case.amount_claimed - case.amount_recovered, 0.0))
 
     @api.depends("move_ids")
@@ -313,12 +316,24 @@ class RecouvrementCase(models.Model):
     @api.depends("agency_id")
     def _compute_agency_rate(self):
         for case in self:
-            case.agency_rate = case.agency_id.collection_agency_rate
+            case.agency_rate = case.agency_id.sudo().collection_agency_rate
 
-    @api.depends("agency_rate", "amount_recovered", "agency_bill_ids.amount_untaxed", "agency_bill_ids.state")
+    @api.depends(
+        "agency_rate",
+        "agency_handover_date",
+        "amount_recovered",
+        "agency_bill_ids.amount_untaxed",
+        "agency_bill_ids.state",
+    )
     def _compute_agency_commission(self):
         for case in self:
-            recovered = case.amount_recovered if case.agency_handover_date else 0.0
+            # what the debtor paid once the agency had the file: the insurer's indemnity is not the agency's work
+            received = (
+                case.move_ids._collection_payments_received(since=case.agency_handover_date, debtor_only=True)
+                if case.agency_handover_date
+                else {}
+            )
+            recovered = sum(amount for amount, _day in received.values())
             case.agency_commission = case.currency_id.round(recovered * case.agency_rate / 100)
             bills = case.agency_bill_ids.filtered(lambda bill: bill.state != "cancel")
             case.agency_commission_billed = sum(bills.mapped("amount_untaxed"))
@@ -398,7 +413,9 @@ class RecouvrementCase(models.Model):
             lines = case.accounting_move_ids.filtered(lambda move: move.state == "posted").line_ids
             balances = {}
             for kind in ("doubtful", "impairment"):
-                account = case.company_id._recouvrement_doubtful_account(kind) if lines else False
+                account = (
+                    case.company_id._recouvrement_doubtful_account(kind, raise_if_missing=False) if lines else False
+                )
                 balances[kind] = sum(
                     lines.filtered(lambda line, account=account: line.account_id == account).mapped("balance")
                 )
@@ -425,12 +442,20 @@ class RecouvrementCase(models.Model):
         return cases
 
     @api.model
-    def _check_openable(self, moves):
+    def _check_openable(self, moves, on_date):
         """Refuse, before anything is created, invoices that cannot go to a case."""
         if not moves:
             raise UserError(self.env._("Select the open customer invoices of the case."))
         if moves.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted" or not m.amount_residual):
             raise UserError(self.env._("A contentious case covers posted customer invoices that are still open."))
+        not_due = moves.filtered(lambda m: not m.invoice_date_due or m.invoice_date_due >= on_date)
+        if not_due:
+            raise UserError(
+                self.env._(
+                    "Only a debt already due can be claimed: these invoices are not due yet (%(invoices)s).",
+                    invoices=", ".join(not_due.mapped("name")),
+                )
+            )
         busy = moves.filtered("collection_case_id")
         if busy:
             raise UserError(
@@ -454,8 +479,8 @@ class RecouvrementCase(models.Model):
     def _open_for_moves(self, moves, case_type="legal", on_date=None):
         """Open one case per debtor and currency on ``moves``, claiming their residual and the penalties,
         indemnities and interest accrued on ``on_date``."""
-        self._check_openable(moves)
         on_date = on_date or fields.Date.context_today(self)
+        self._check_openable(moves, on_date)
         figures = moves._collection_penalty_figures(on_date)
         vals_list = []
         for (company, partner, currency), group in moves.grouped(
@@ -491,6 +516,10 @@ class RecouvrementCase(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
+        if {"decision", "decision_date", "decision_user_id"} & vals.keys() and not (
+            self.env.su or self.env.user.has_group("recouvrement_creances.group_recouvrement_manager")
+        ):
+            raise AccessError(self.env._("Only a collection manager decides how a case is pursued."))
         if "stage_id" in vals:
             stage = self.env["recouvrement.case.stage"].browse(vals["stage_id"])
             if stage.closing == "recovered":
@@ -504,8 +533,9 @@ class RecouvrementCase(models.Model):
         return result
 
     def _record_interruption(self):
-        """The first stage that interrupts prescription gives its date to the case."""
-        for case in self.filtered(lambda c: c.stage_id.interrupts_prescription and not c.date_interruption):
+        """Each stage that interrupts prescription (the claim, the order, each enforcement measure) starts it
+        again from the day the case entered it."""
+        for case in self.filtered(lambda c: c.stage_id.interrupts_prescription):
             case.date_interruption = case.stage_date
 
     def _check_recovered(self):
@@ -762,6 +792,10 @@ class RecouvrementCase(models.Model):
         if not self.agency_id or self.currency_id.compare_amounts(due, 0) <= 0:
             raise UserError(self.env._("No commission is owed to the agency beyond what was billed."))
         tax = self.company_id.account_purchase_tax_id
+        if any(tax.mapped("price_include")):  # the commission owed is an amount excluding tax
+            due = self.currency_id.round(
+                due * (1 + sum(tax.filtered(lambda t: t.amount_type == "percent").mapped("amount")) / 100)
+            )
         bill = self.env["account.move"].create(
             {
                 "move_type": "in_invoice",
@@ -925,8 +959,9 @@ class RecouvrementCase(models.Model):
         def ratio(move):
             return move.amount_residual / move.amount_total
 
-        invoice_years = {move.invoice_date.year for move in self.move_ids}
-        kind = "write_off_year" if invoice_years == {on_date.year} else "write_off"
+        # 6541 for the debts of the fiscal year, 6544 for older ones
+        year_start = company.compute_fiscalyear_dates(on_date)["date_from"]
+        kind = "write_off_year" if all(move.invoice_date >= year_start for move in self.move_ids) else "write_off"
         credit_note = self.move_ids._collection_credit_note(
             ratio,
             company._recouvrement_doubtful_account(kind),

@@ -25,6 +25,11 @@ class RecouvrementCaseStage(models.Model):
         help="Entering this stage is a court claim or an enforcement measure: it interrupts the prescription of "
         "the case's invoices (Code civil 2241, 2244).",
     )
+    prescription_years = fields.Integer(
+        string="Prescription (years)",
+        help="From this stage the claim is prescribed after this many years instead of the debt's own period, "
+        "e.g. 10 years to enforce an enforceable title (CPCE L111-4).",
+    )
     deadline_months = fields.Integer(string="Deadline (months)")
     deadline_days = fields.Integer(string="Deadline (days)")
     deadline_name = fields.Char(

@@ -183,14 +183,14 @@ class ResCompany(models.Model):
             accounts.append(account)
         return tuple(accounts)
 
-    def _recouvrement_doubtful_account(self, kind):
+    def _recouvrement_doubtful_account(self, kind, raise_if_missing=True):
         """The account of ``kind`` (a key of FR_DOUBTFUL_ACCOUNTS): the configured one, else the French chart's."""
         self.ensure_one()
         field = "write_off" if kind == "write_off_year" else kind
         account = self[f"recouvrement_{field}_account_id"] or self.env["account.chart.template"].with_company(self).ref(
             FR_DOUBTFUL_ACCOUNTS[kind], raise_if_not_found=False
         )
-        if not account:
+        if not account and raise_if_missing:
             raise UserError(
                 self.env._(
                     "Choose the doubtful debt accounts in Accounting > Configuration > Settings > Debt Collection "

@@ -50,7 +50,9 @@ class ResPartner(models.Model):
     # a collection agency the company mandates (CPCE R124-1 and following)
     collection_agency = fields.Boolean()
     collection_agency_rate = fields.Float(
-        string="Agency Commission (%)", help="The commission agreed in the mandate, on what the agency recovers."
+        string="Agency Commission (%)",
+        groups="recouvrement_creances.group_recouvrement_manager",
+        help="The commission agreed in the mandate, on what the agency recovers.",
     )
     collection_agency_mandate_date = fields.Date(
         string="Mandate Signed on", help="The written mandate the agency acts under (CPCE R124-3)."
@@ -417,6 +419,7 @@ class ResPartner(models.Model):
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
                 ("collection_dispute", "=", False),
                 ("collection_case_id", "=", False),
                 ("collection_payment_plan_ids", "not any", [("state", "=", "active")]),

@@ -65,6 +65,17 @@ class TestCases(RecouvrementCommon):
             self.env["account.move"].search([("collection_case_stage_id", "=", case.stage_id.id)]), invoice
         )
 
+    def test_escalation_claims_only_the_debts_due(self):
+        invoice = self._invoice(self.debtor, 1000.0)  # due 2 March 2026
+        credit = self._invoice(self.debtor, 50.0, move_type="out_refund")
+        with self.mock_mail_gateway():
+            self._run(self._day(100))
+            not_due = self._invoice(self.debtor, 300.0, due=self._day(130))
+            run = self._run(self._day(115))
+        case = run.action_ids.filtered(lambda a: a.channel == "escalation").case_id
+        self.assertEqual(case.move_ids, invoice, "neither the credit note nor the invoice not due yet")
+        self.assertFalse((credit | not_due).collection_case_id)
+
     def test_stage_deadlines(self):
         invoice = self._invoice(self.debtor, 1000.0)
         case = self._case(invoice)
@@ -235,6 +246,16 @@ class TestCases(RecouvrementCommon):
             case.stage_id = self.stages["request"]
         self.assertEqual(case.date_interruption, date(2027, 1, 4))
         self.assertEqual(invoice.collection_prescription_date, date(2032, 1, 4))
+        with freeze_time("2031-11-01"):
+            self.assertFalse(
+                self.env["account.move"]._collection_warn_prescription() & invoice,
+                "before the court, prescription does not run (Code civil 2242)",
+            )
+        # the order became enforceable: 10 years to enforce it (CPCE L111-4)
+        case.write(
+            {"stage_id": self.env.ref("recouvrement_creances.case_stage_title").id, "stage_date": date(2027, 6, 1)}
+        )
+        self.assertEqual(invoice.collection_prescription_date, date(2037, 6, 1))
 
     def test_signed_plan_interrupts_prescription_and_the_watch_warns(self):
         consumer = self._debtor("Old Consumer", is_company=False)
@@ -284,6 +305,8 @@ class TestCases(RecouvrementCommon):
         self.assertEqual((case.outlook_legal, case.outlook_agency, case.recommendation), (850.0, 850.0, "pursue"))
         with self.assertRaisesRegex(AccessError, "Only a collection manager decides"):
             case.with_user(self.agent).with_context(decision="write_off").action_decide()
+        with self.assertRaisesRegex(AccessError, "Only a collection manager decides"):
+            case.with_user(self.agent).write({"decision": "write_off"})
         case.with_user(self.manager).with_context(decision="agency").action_decide()
         self.assertRecordValues(
             case, [{"decision": "agency", "case_type": "agency", "decision_user_id": self.manager.id}]
@@ -307,6 +330,7 @@ class TestCases(RecouvrementCommon):
         with self.assertRaisesRegex(UserError, "written mandate"):
             case.action_agency_handover()
         agency.collection_agency_mandate_date = date(2026, 1, 15)
+        self._pay(invoice, 100.0, date(2026, 6, 2))  # paid before the agency had the file: not its commission
         with freeze_time("2026-06-03"):
             action = case.with_context(force_report_rendering=True).action_agency_handover()
         self.assertRecordValues(case, [{"case_type": "agency", "agency_handover_date": date(2026, 6, 3)}])
@@ -316,7 +340,7 @@ class TestCases(RecouvrementCommon):
             csv_file.raw.decode().splitlines(),
             [
                 "debtor;debtor_registry;invoice;invoice_date;due_date;currency;amount;residual",
-                f"Debtor One;;{invoice.name};2026-03-02;2026-03-02;EUR;1000.00;1000.00",
+                f"Debtor One;;{invoice.name};2026-03-02;2026-03-02;EUR;1000.00;900.00",
             ],
         )
         self.assertEqual((attachments - csv_file).raw[:4], b"%PDF", "the evidence file")
@@ -329,7 +353,7 @@ class TestCases(RecouvrementCommon):
         self.assertIn("Debtor One", message.subject)
         # the agency recovered 600.00: 12 % is owed to it, billed once
         self._pay(invoice, 600.0, date(2026, 7, 1))
-        self.assertEqual((case.amount_recovered, case.agency_commission), (600.0, 72.0))
+        self.assertEqual((case.amount_recovered, case.agency_commission), (700.0, 72.0))
         bill = self.env["account.move"].browse(case.action_bill_agency_commission()["res_id"])
         self.assertRecordValues(
             bill, [{"move_type": "in_invoice", "partner_id": agency.id, "state": "draft", "amount_untaxed": 72.0}]

@@ -12,6 +12,8 @@ datetime.date(2031, 3, 2)
 datetime.date(2028, 9, 1)
 >>> prescription_date(date(2024, 2, 29), b2b=False)
 datetime.date(2026, 2, 28)
+>>> prescription_date(date(2026, 3, 2), b2b=False, interruptions=[date(2027, 5, 3)], years=10)
+datetime.date(2037, 5, 3)
 """
 
 from .schedule import add_months
@@ -19,7 +21,10 @@ from .schedule import add_months
 PRESCRIPTION_YEARS = {True: 5, False: 2}
 
 
-def prescription_date(due, b2b, interruptions=()):
-    """The day the claim due on ``due`` is prescribed, after the latest of its ``interruptions`` (dates)."""
+def prescription_date(due, b2b, interruptions=(), years=None):
+    """The day the claim due on ``due`` is prescribed, after the latest of its ``interruptions`` (dates).
+
+    :param years: another period, e.g. the 10 years to enforce an enforceable title (CPCE L111-4)
+    """
     start = max([due, *filter(None, interruptions)])
-    return add_months(start, 12 * PRESCRIPTION_YEARS[bool(b2b)])
+    return add_months(start, 12 * (years or PRESCRIPTION_YEARS[bool(b2b)]))

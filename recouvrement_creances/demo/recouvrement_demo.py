@@ -204,6 +204,7 @@ class AccountChartTemplate(models.AbstractModel):
             (to_validate - notice)._cancel("Reporté : le client a demandé un délai au téléphone.")
             run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed"))
             run.action_ids.filtered("done_date").sudo().write({"done_date": fields.Datetime.to_datetime(run.date)})
+            run.action_ids.mail_message_id.sudo().write({"date": fields.Datetime.to_datetime(run.date)})
             self._recouvrement_demo_calls(run.action_ids.filtered(lambda a: a.channel == "phone"), today)
             notice.write(
                 {

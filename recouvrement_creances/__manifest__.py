@@ -31,6 +31,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "report/recouvrement_debtor_views.xml",
+        "report/recouvrement_aged_balance_views.xml",
         "report/report_invoice.xml",
         "views/menus.xml",
     ],

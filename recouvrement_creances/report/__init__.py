@@ -1,1 +1,2 @@
 from . import recouvrement_debtor
+from . import recouvrement_aged_balance

@@ -3,3 +3,4 @@ from . import test_demo_data
 from . import test_dunning_engine
 from . import test_menu_tour
 from . import test_cases
+from . import test_aged_balance

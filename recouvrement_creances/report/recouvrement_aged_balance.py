@@ -1,0 +1,79 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+# The columns of the aged balance: (field suffix, first and last day overdue; None: open-ended)
+AGED_COLUMNS = (
+    ("not_due", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("91_180", 91, 180),
+    ("over_180", 181, None),
+)
+
+
+class RecouvrementAgedBalance(models.Model):
+    """The aged balance: every open receivable item, in company currency, in the column of its days overdue.
+    Its total is the balance of the receivable accounts, to the cent: an item is its line's residual."""
+
+    _name = "recouvrement.aged.balance"
+    _description = "Aged Receivable Balance"
+    _auto = False
+    _order = "partner_id, date_maturity, id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    amount_not_due = fields.Monetary(string="Not Due", readonly=True)
+    amount_1_30 = fields.Monetary(string="1–30", readonly=True)
+    amount_31_60 = fields.Monetary(string="31–60", readonly=True)
+    amount_61_90 = fields.Monetary(string="61–90", readonly=True)
+    amount_91_180 = fields.Monetary(string="91–180", readonly=True)
+    amount_over_180 = fields.Monetary(string="> 180", readonly=True)
+    amount_total = fields.Monetary(string="Total", readonly=True)
+
+    @property
+    def _table_query(self):
+        days = SQL("(CURRENT_DATE - COALESCE(line.date_maturity, line.date))")
+        columns = [self._aged_column(days, suffix, first, last) for suffix, first, last in AGED_COLUMNS]
+        return SQL(
+            """
+            SELECT line.id,
+                   line.company_id,
+                   company.currency_id,
+                   COALESCE(partner.commercial_partner_id, line.partner_id) AS partner_id,
+                   line.move_id,
+                   line.account_id,
+                   COALESCE(line.date_maturity, line.date) AS date_maturity,
+                   GREATEST(%(days)s, 0) AS days_overdue,
+                   %(columns)s,
+                   line.amount_residual AS amount_total
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_company company ON company.id = line.company_id
+         LEFT JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE line.parent_state = 'posted'
+               AND account.account_type = 'asset_receivable'
+               AND NOT line.reconciled
+               AND line.amount_residual != 0
+            """,
+            days=days,
+            columns=SQL(", ").join(columns),
+        )
+
+    def _aged_column(self, days, suffix, first, last):
+        """The residual of a line in the column of ``first`` to ``last`` days overdue, else 0."""
+        bounds = []
+        if first is not None:
+            bounds.append(SQL("%s >= %s", days, first))
+        if last is not None:
+            bounds.append(SQL("%s <= %s", days, last))
+        return SQL(
+            "CASE WHEN %s THEN line.amount_residual ELSE 0 END AS %s",
+            SQL(" AND ").join(bounds),
+            SQL.identifier(f"amount_{suffix}"),
+        )

@@ -186,8 +186,7 @@ class RecouvrementCase(models.Model):
     outlook_legal = fields.Monetary(string="Expected from Court", compute="_compute_outlook")
     outlook_agency = fields.Monetary(string="Expected from an Agency", compute="_compute_outlook")
     recommendation = fields.Selection(
-        [("pursue", "Pursue in Court"), ("agency", "Hand to a Collection Agency"), ("write_off", "Write Off")],
-        compute="_compute_outlook",
+        [decision for decision in DECISIONS if decision[0] != "insurer"], compute="_compute_outlook"
     )
     decision = fields.Selection(DECISIONS, readonly=True, tracking=True, copy=False)
     decision_date = fields.Date(readonly=True, copy=False)
@@ -255,12 +254,13 @@ class RecouvrementCase(models.Model):
 
     @api.depends("move_ids")
     def _compute_risk_class_id(self):
+        classes = self.env["recouvrement.risk.class"].search([("code", "!=", False)])
         for case in self:
             if case.risk_class_id:
                 continue
             dues = case.move_ids.mapped("invoice_date_due")
             days = (case.date_open - min(dues)).days if dues and case.date_open else 0
-            case.risk_class_id = self.env["recouvrement.risk.class"]._for_days_overdue(days)
+            case.risk_class_id = classes._for_days_overdue(days)
 
     @api.depends("risk_class_id", "amount_outstanding", "company_id")
     def _compute_outlook(self):
@@ -281,9 +281,8 @@ class RecouvrementCase(models.Model):
             case.recommendation = recommendation
 
     def action_decide(self):
-        """Record the manager's decision (the button's ``decision`` context), with the figures it was taken on."""
-        if not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
-            raise AccessError(self.env._("Only a collection manager decides how a case is pursued."))
+        """Record the manager's decision (the button's ``decision`` context), with the figures it was taken on.
+        Only managers may write a decision (see write)."""
         decision = self.env.context.get("decision")
         labels = dict(self._fields["decision"]._description_selection(self.env))
         if decision not in labels:

@@ -53,12 +53,7 @@ class RecouvrementCaseStage(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_if_unused(self):
-        used = (
-            self.env["recouvrement.case"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_count([("stage_id", "in", self.ids)], limit=1)
-        )
+        used = self.env["recouvrement.case"].sudo().search_count([("stage_id", "in", self.ids)], limit=1)
         if used:
             raise UserError(self.env._("This stage is used by cases: archive it instead of deleting it."))
 

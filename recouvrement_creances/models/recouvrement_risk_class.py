@@ -33,9 +33,7 @@ class RecouvrementRiskClass(models.Model):
                 if not 0 <= rate <= 100:
                     raise ValidationError(self.env._("A recovery rate is between 0 and 100 %."))
 
-    @api.model
     def _for_days_overdue(self, days):
-        """The class of a debt ``days`` overdue: the last whose threshold it reached."""
-        return self.search([("min_days_overdue", "<=", days)], order="min_days_overdue desc", limit=1) or self.search(
-            [], order="min_days_overdue", limit=1
-        )
+        """Among these classes, the one of a debt ``days`` overdue: the last whose threshold it reached."""
+        ordered = self.sorted("min_days_overdue")
+        return ordered.filtered(lambda c: c.min_days_overdue <= days)[-1:] or ordered[:1]

@@ -3,7 +3,8 @@
     python scripts/screenshots.py URL OUTDIR name=path [name=path ...]
 
 Logs in as admin/admin, then opens each path (relative to URL) and saves OUTDIR/name.png.
-A path may end with ``#click:CSS`` to click an element before the screenshot.
+A path may end with ``#click:CSS`` (repeated: one click after the other) to click elements before the
+screenshot.
 Uses the Chrome DevTools protocol through websocket-client (a test dependency).
 """
 
@@ -75,10 +76,10 @@ class Browser:
                 return message.get("result", {})
 
     def shot(self, url, path, wait=4.0):
-        url, _sep, click = url.partition("#click:")
+        url, *clicks = url.split("#click:")
         self.call("Page.navigate", url=url)
         time.sleep(wait)
-        if click:
+        for click in clicks:
             self.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
             time.sleep(wait)
         data = self.call("Page.captureScreenshot", format="png")["data"]

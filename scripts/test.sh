@@ -13,6 +13,7 @@ TEST_DB="recouvrement_test_${RUN_ID}"
 BARE_DB="recouvrement_bare_${RUN_ID}"
 TEST_LOG="${LOG_DIR}/test-${RUN_ID}.log"
 JUNIT="${LOG_DIR}/test-${RUN_ID}.xml"
+JUNIT_SALE="${LOG_DIR}/test-sale-${RUN_ID}.xml"
 
 cleanup() {
     local db
@@ -24,7 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# 1. The addon installs on a database with only `account` (no French chart).
+# 1. The addon installs on a database with only `account` (no French chart); installing `sale` then
+#    brings its sale bridge, whose tests run there.
 say "Checking that ${ADDON} installs with only 'account' (no French chart)"
 odoo_checked "${BARE_DB}" "${LOG_DIR}/install-bare-${RUN_ID}.log" -i account
 odoo_checked "${BARE_DB}" "${LOG_DIR}/install-bare-${RUN_ID}.log" -i "${ADDON}"
@@ -32,6 +34,9 @@ bare_state="$(psql -XtAc "SELECT string_agg(name || '=' || state, ',' ORDER BY n
     WHERE name IN ('${ADDON}', 'l10n_fr_account')" "${BARE_DB}")"
 [ "${bare_state}" = "l10n_fr_account=uninstalled,${ADDON}=installed" ] \
     || die "Unexpected module states on the bare database: ${bare_state}"
+odoo_checked "${BARE_DB}" "${LOG_DIR}/install-bare-${RUN_ID}.log" -i sale
+bridge_state="$(psql -XtAc "SELECT state FROM ir_module_module WHERE name = '${SALE_BRIDGE}'" "${BARE_DB}")"
+[ "${bridge_state}" = installed ] || die "${SALE_BRIDGE} was not installed with sale (state: ${bridge_state})."
 
 # 2. The test database: like the demo one (French SARL, French chart, addon with demo data).
 build_demo_db "${TEST_DB}"
@@ -41,21 +46,28 @@ say "Running the tests (pytest-odoo, tours in Chromium)"
 sed "s|^data_dir = .*|&\nlogfile = ${TEST_LOG}|" "${ODOO_CONF}" > "${LOCAL}/odoo-test.conf"
 set +e
 PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -rfEs -W ignore::DeprecationWarning \
+    --odoo-config="${LOCAL}/odoo-test.conf" --odoo-database="${BARE_DB}" \
+    --junitxml="${JUNIT_SALE}" "${ROOT}/${SALE_BRIDGE}/tests"
+sale_rc=$?
+PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -rfEs -W ignore::DeprecationWarning \
     --odoo-config="${LOCAL}/odoo-test.conf" --odoo-database="${TEST_DB}" --odoo-http \
     --junitxml="${JUNIT}" "${ROOT}/${ADDON}/tests"
 pytest_rc=$?
 set -e
 
-read -r total failed errors skipped < <("${VENV}/bin/python" - "${JUNIT}" <<'PY'
+read -r total failed errors skipped < <("${VENV}/bin/python" - "${JUNIT}" "${JUNIT_SALE}" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
-try:
-    root = ET.parse(sys.argv[1]).getroot()
-except (OSError, ET.ParseError):
-    print(0, 0, 1, 0)
-    sys.exit()
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-sums = [sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")]
+sums = [0, 0, 0, 0]
+for path in sys.argv[1:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        sums[2] += 1
+        continue
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    for index, key in enumerate(("tests", "failures", "errors", "skipped")):
+        sums[index] += sum(int(s.get(key, 0)) for s in suites)
 print(*sums)
 PY
 )
@@ -64,6 +76,7 @@ log_errors="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "${TEST_LOG}
 
 status=0
 [ "${pytest_rc}" -eq 0 ] || { warn "pytest exited with ${pytest_rc}."; status=1; }
+[ "${sale_rc}" -eq 0 ] || { warn "pytest of ${SALE_BRIDGE} exited with ${sale_rc}."; status=1; }
 [ "${total}" -gt 0 ] || { warn "No test ran."; status=1; }
 [ "${skipped}" -eq 0 ] || { warn "${skipped} test(s) skipped: a skipped test proves nothing (browser missing?)."; status=1; }
 if [ "${log_errors:-0}" -gt 0 ]; then

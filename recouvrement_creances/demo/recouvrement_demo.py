@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, api, fields, models
 
 _logger = logging.getLogger(__name__)
@@ -220,6 +222,103 @@ class AccountChartTemplate(models.AbstractModel):
         run._execute_actions(run.action_ids.filtered(lambda a: a.channel == "escalation" and a.partner_id == savoie))
         self._recouvrement_demo_mark_mails_sent()
         self._recouvrement_demo_penalties(today)
+        self._recouvrement_demo_solvency(today)
+
+    def _recouvrement_demo_solvency(self, today):
+        """Scores, two solvency files with figures, credit limits with the hold beyond them, a hold set by hand
+        and a salesperson for the weekly digest."""
+        company = self.env.company
+        company.write({"account_use_credit_limit": True, "recouvrement_hold_on_limit": True})
+        ref = self.env.ref
+        salesperson = ref("base.user_demo", raise_if_not_found=False)
+        customers = self.env["res.partner"].search(
+            [
+                (
+                    "id",
+                    "in",
+                    [
+                        ref(f"recouvrement_creances.{key}").id
+                        for key in (
+                            "partner_fromagerie_savoie",
+                            "partner_transports_fabre",
+                            "partner_cave_beaujolais",
+                            "partner_hotel_lumiere",
+                            "partner_pharmacie_bellecour",
+                            "partner_garage_dubois",
+                        )
+                    ],
+                )
+            ]
+        )
+        if salesperson:
+            customers.user_id = salesperson
+        Solvency = self.env["recouvrement.solvency"]
+        Solvency._score_partners()
+        last_year_end = today.replace(month=12, day=31) - relativedelta(years=1)
+        cave = Solvency._files_of(ref("recouvrement_creances.partner_cave_beaujolais"))
+        fabre = Solvency._files_of(ref("recouvrement_creances.partner_transports_fabre"))
+        cave.write(
+            {
+                "rating_agency": "Banque de France",
+                "rating_grade": "4+",
+                "rating_date": today - timedelta(days=60),
+                "note": "<p>Entreprise familiale, trois générations. Saisonnalité forte : trésorerie tendue "
+                "en été.</p>",
+                "figure_ids": [
+                    Command.create(
+                        {
+                            "date": last_year_end,
+                            "source": "Comptes annuels déposés",
+                            "turnover": 1850000,
+                            "equity": 620000,
+                            "net_result": 74000,
+                            "debt": 410000,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "date": last_year_end - relativedelta(years=1),
+                            "source": "Comptes annuels déposés",
+                            "turnover": 1720000,
+                            "equity": 560000,
+                            "net_result": 51000,
+                            "debt": 450000,
+                        }
+                    ),
+                ],
+            }
+        )
+        fabre.write(
+            {
+                "rating_agency": "Ellisphere",
+                "rating_grade": "6/10",
+                "rating_date": today - timedelta(days=30),
+                "figure_ids": [
+                    Command.create(
+                        {
+                            "date": last_year_end,
+                            "source": "Rapport de solvabilité",
+                            "turnover": 420000,
+                            "equity": 38000,
+                            "net_result": -12000,
+                            "debt": 160000,
+                        }
+                    )
+                ],
+                "override_class_id": ref("recouvrement_creances.risk_class_d").id,
+                "override_reason": "Perte d'un client majeur annoncée par le dirigeant",
+                "override_until": today + relativedelta(months=3),
+            }
+        )
+        cave.action_apply_credit_limit()
+        ref("recouvrement_creances.partner_transports_fabre").with_company(company).credit_limit = 2000
+        self.env["recouvrement.credit.hold"].create(
+            {
+                "partner_id": ref("recouvrement_creances.partner_hotel_lumiere").id,
+                "reason": "Chèque revenu impayé le " + fields.Date.to_string(today - timedelta(days=3)),
+            }
+        )
+        self.env["recouvrement.credit.hold"]._sync_company()
 
     def _recouvrement_demo_payment_plan(self, today):
         """Three plans of three monthly installments: Studio Photo Fourvière's, agreed today, with 2 % off if

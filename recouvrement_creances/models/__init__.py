@@ -9,12 +9,17 @@ from . import recouvrement_penalty
 from . import recouvrement_payment_plan
 from . import recouvrement_payment_plan_line
 from . import recouvrement_risk_class
+from . import recouvrement_solvency
+from . import recouvrement_solvency_figure
+from . import recouvrement_credit_hold
+from . import recouvrement_dashboard
 from . import recouvrement_case_stage
 from . import recouvrement_case
 from . import recouvrement_case_cost
 from . import account_move
 from . import account_move_line
 from . import mail_activity
+from . import account_partial_reconcile
 from . import mail_notification
 from . import res_company
 from . import res_currency

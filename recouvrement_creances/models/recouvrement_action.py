@@ -715,6 +715,11 @@ class RecouvrementAction(models.Model):
             )
             moves |= moves.browse(move_ids)
         moves.invalidate_recordset(["collection_level_id", "collection_last_action_date", "write_uid", "write_date"])
+        holding = moves.filtered(lambda move: move.collection_level_id.credit_hold)
+        for company, company_moves in holding.grouped("company_id").items():
+            self.env["recouvrement.credit.hold"].with_company(company)._sync_partners(
+                company_moves.commercial_partner_id
+            )
 
     def _sync_mail_status(self):
         """Follow the real outcome of the email: sent, bounced or failed."""

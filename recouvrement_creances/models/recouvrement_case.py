@@ -181,7 +181,8 @@ class RecouvrementCase(models.Model):
         store=True,
         readonly=False,
         tracking=True,
-        help="Set at opening from the oldest days overdue of the invoices; a manager may change it.",
+        help="Set at opening: the customer's risk class, else the class of the oldest days overdue of the invoices; "
+        "a manager may change it.",
     )
     outlook_legal = fields.Monetary(string="Expected from Court", compute="_compute_outlook")
     outlook_agency = fields.Monetary(string="Expected from an Agency", compute="_compute_outlook")
@@ -255,8 +256,17 @@ class RecouvrementCase(models.Model):
     @api.depends("move_ids")
     def _compute_risk_class_id(self):
         classes = self.env["recouvrement.risk.class"].search([("code", "!=", False)])
+        scored = {
+            (solvency.partner_id, solvency.company_id): solvency.risk_class_id
+            for solvency in self.env["recouvrement.solvency"]
+            .sudo()
+            .search([("partner_id", "in", self.partner_id.ids), ("risk_class_id", "!=", False)])
+        }
         for case in self:
             if case.risk_class_id:
+                continue
+            if scored.get((case.partner_id, case.company_id)):
+                case.risk_class_id = scored[case.partner_id, case.company_id]
                 continue
             dues = case.move_ids.mapped("invoice_date_due")
             days = (case.date_open - min(dues)).days if dues and case.date_open else 0

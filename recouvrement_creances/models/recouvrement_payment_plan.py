@@ -203,7 +203,7 @@ class RecouvrementPaymentPlan(models.Model):
                 ],
             }
         )
-        invoice.action_post()
+        invoice.with_context(recouvrement_no_credit_hold=True).action_post()  # not new credit
         self.sudo().write(
             {
                 "move_ids": [fields.Command.link(invoice.id)],

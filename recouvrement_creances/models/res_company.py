@@ -26,6 +26,15 @@ class ResCompany(models.Model):
         default=True,
         help="Each day, propose the collection actions and execute those of levels that need no validation.",
     )
+    recouvrement_hold_on_limit = fields.Boolean(
+        string="Credit Hold beyond the Credit Limit",
+        help="A customer whose total receivable exceeds its credit limit is put on credit hold until it is back "
+        "within it; an invoice that would take it beyond is posted by a collection manager only.",
+    )
+    recouvrement_sales_digest = fields.Boolean(
+        string="Weekly Digest to Salespeople",
+        help="Each week, email every salesperson the list of their customers that are overdue or on credit hold.",
+    )
     recouvrement_b2b_policy_id = fields.Many2one(
         "recouvrement.policy",
         string="Default Policy for Businesses",

@@ -7,6 +7,8 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     recouvrement_auto_run = fields.Boolean(related="company_id.recouvrement_auto_run", readonly=False)
+    recouvrement_hold_on_limit = fields.Boolean(related="company_id.recouvrement_hold_on_limit", readonly=False)
+    recouvrement_sales_digest = fields.Boolean(related="company_id.recouvrement_sales_digest", readonly=False)
     recouvrement_b2b_policy_id = fields.Many2one(related="company_id.recouvrement_b2b_policy_id", readonly=False)
     recouvrement_b2c_policy_id = fields.Many2one(related="company_id.recouvrement_b2c_policy_id", readonly=False)
     recouvrement_penalty_account_id = fields.Many2one(

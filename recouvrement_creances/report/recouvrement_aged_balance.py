@@ -38,7 +38,8 @@ class RecouvrementAgedBalance(models.Model):
 
     @property
     def _table_query(self):
-        days = SQL("(CURRENT_DATE - COALESCE(line.date_maturity, line.date))")
+        today = fields.Date.context_today(self)
+        days = SQL("(%s::date - COALESCE(line.date_maturity, line.date))", today)
         columns = [self._aged_column(days, suffix, first, last) for suffix, first, last in AGED_COLUMNS]
         return SQL(
             """

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.mail.tests.common import MailCommon
@@ -77,13 +77,13 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
         )
 
     @classmethod
-    def _invoice(cls, partner, amount, due=DUE, currency=None, move_type="out_invoice"):
-        """A posted invoice (or credit note) without tax, due on ``due``."""
+    def _invoice(cls, partner, amount, due=DUE, currency=None, move_type="out_invoice", invoice_date=None):
+        """A posted invoice (or credit note) without tax, due on ``due`` (and dated then, by default)."""
         move = cls.env["account.move"].create(
             {
                 "move_type": move_type,
                 "partner_id": partner.id,
-                "invoice_date": due,
+                "invoice_date": invoice_date or due,
                 "invoice_date_due": due,
                 "currency_id": (currency or cls.company.currency_id).id,
                 "invoice_line_ids": [
@@ -100,6 +100,22 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
             {"amount": amount, "payment_date": on_date}
         )._create_payments()
+
+    def _plan(self, invoices, first, count=3, **values):
+        """A plan negotiated through the wizard on ``first`` - 10 days, activated."""
+        with freeze_time(first - timedelta(days=10)):
+            form = Form(
+                self.env["recouvrement.payment.plan.wizard"].with_context(
+                    active_model="account.move", active_ids=invoices.ids
+                )
+            )
+            form.first_date = first
+            form.installment_count = count
+            for name, value in values.items():
+                setattr(form, name, value)
+            plan = self.env["recouvrement.payment.plan"].browse(form.save().action_create_plan()["res_id"])
+            plan.action_activate()
+        return plan
 
     def _run(self, on_date, execute=True, partners=None):
         with freeze_time(on_date):

@@ -57,3 +57,33 @@ class TestAgedBalance(RecouvrementCommon):
             [("company_id", "=", self.company.id)], aggregates=["amount_total:sum"]
         )
         self.assertEqual(self.company.currency_id.round(aged - balance), 0.0)
+
+    def test_each_customer_agrees_with_its_receivable_balance(self):
+        today = fields.Date.today()
+        other = self._debtor("Debtor Two")
+        paid = self._invoice(self.debtor, 1200.0, due=today - timedelta(days=40))
+        self._pay(paid, 450.0, today)
+        self._invoice(self.debtor, 300.0, due=today + timedelta(days=10))
+        self._invoice(other, 800.0, due=today - timedelta(days=100))
+        self._invoice(other, 120.0, due=today - timedelta(days=3), move_type="out_refund")
+        self.env.flush_all()
+        debtors = self.debtor | other
+        balances = dict(
+            self.env["account.move.line"]._read_group(
+                [
+                    ("company_id", "=", self.company.id),
+                    ("parent_state", "=", "posted"),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("partner_id", "in", debtors.ids),
+                ],
+                ["partner_id"],
+                ["balance:sum"],
+            )
+        )
+        aged = dict(
+            self.env["recouvrement.aged.balance"]._read_group(
+                [("partner_id", "in", debtors.ids)], ["partner_id"], ["amount_total:sum"]
+            )
+        )
+        self.assertEqual(balances, {self.debtor: 1050.0, other: 680.0})
+        self.assertEqual(aged, balances)

@@ -9,7 +9,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 class TestTours(HttpCase):
     """The main screens, driven in Chromium by French-speaking users."""
 
-    def _overdue_invoice(self, partner, days):
+    def _overdue_invoice(self, partner, days, amount=900.0):
         due = fields.Date.today() - timedelta(days=days)
         move = self.env["account.move"].create(
             {
@@ -17,7 +17,7 @@ class TestTours(HttpCase):
                 "partner_id": partner.id,
                 "invoice_date": due,
                 "invoice_date_due": due,
-                "invoice_line_ids": [Command.create({"name": "Maintenance", "quantity": 1, "price_unit": 900.0})],
+                "invoice_line_ids": [Command.create({"name": "Maintenance", "quantity": 1, "price_unit": amount})],
             }
         )
         move.action_post()
@@ -145,3 +145,9 @@ class TestTours(HttpCase):
         self.assertEqual(case.stage_id, self.env.ref("recouvrement_creances.case_stage_service"))
         self.assertEqual(case.date_deadline, fields.Date.add(fields.Date.context_today(case), months=1))
         self.assertEqual(base64.b64decode(case.evidence_file)[:4], b"%PDF")
+
+    def test_manager_drills_from_the_dashboard_to_the_invoices(self):
+        debtor = self._debtor("Tour Tableau de Bord")
+        self._overdue_invoice(debtor, 120, amount=90000.0)
+        self.env["recouvrement.solvency"]._files_of(debtor).action_compute_score()
+        self.start_tour("/odoo/recouvrement-dashboard", "recouvrement_dashboard_tour", login="admin")

@@ -1,5 +1,5 @@
 import doctest
-from datetime import date, timedelta
+from datetime import date
 from itertools import pairwise
 
 from freezegun import freeze_time
@@ -71,22 +71,6 @@ class TestSchedule(BaseCase):
 
 @tagged("post_install", "-at_install")
 class TestPaymentPlans(RecouvrementCommon):
-    def _plan(self, invoices, first, count=3, **values):
-        """A plan negotiated through the wizard on ``first`` - 10 days, activated."""
-        with freeze_time(first - timedelta(days=10)):
-            form = Form(
-                self.env["recouvrement.payment.plan.wizard"].with_context(
-                    active_model="account.move", active_ids=invoices.ids
-                )
-            )
-            form.first_date = first
-            form.installment_count = count
-            for name, value in values.items():
-                setattr(form, name, value)
-            plan = self.env["recouvrement.payment.plan"].browse(form.save().action_create_plan()["res_id"])
-            plan.action_activate()
-        return plan
-
     def test_down_payment_and_preview(self):
         invoice = self._invoice(self.debtor, 1000.0)
         with freeze_time("2026-04-01"):

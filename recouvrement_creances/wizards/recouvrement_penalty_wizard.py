@@ -68,7 +68,7 @@ class RecouvrementPenaltyWizard(models.TransientModel):
         invoices = self.env["account.move"]
         for currency, currency_charges in charges.filtered("amount_charged").grouped("currency_id").items():
             invoice = self.env["account.move"].create(self._prepare_invoice_vals(currency, currency_charges))
-            invoice.action_post()
+            invoice.with_context(recouvrement_no_credit_hold=True).action_post()  # not new credit
             currency_charges.sudo().invoice_id = invoice  # charges are read-only to users: the wizard links them
             invoices |= invoice
         charges._log_waivers()

@@ -225,6 +225,41 @@ class Bench:
             "fields": names,
         }
 
+    def dashboard(self):
+        """The dashboard's main screen: every figure, as its client action asks for them."""
+        seconds, queries, _result = self.measure(
+            lambda tick: self.env["recouvrement.dashboard"].get_dashboard_data(), repeat=5
+        )
+        self.results["dashboard"] = {"seconds": seconds, "queries": queries}
+
+    def aged_balance(self):
+        """The aged balance as its list opens: grouped by customer, first 80 groups with their totals."""
+        Aged = self.env["recouvrement.aged.balance"]
+        columns = [name for name in Aged._fields if name.startswith("amount_")]
+
+        def load(tick):
+            return Aged.web_read_group(
+                [("company_id", "=", self.company.id)], ["partner_id"], [f"{name}:sum" for name in columns], limit=80
+            )
+
+        seconds, queries, result = self.measure(load, repeat=5)
+        self.results["aged_balance"] = {"seconds": seconds, "queries": queries, "groups": result["length"]}
+
+    def scoring(self):
+        """The nightly scoring of every debtor: the first night (creating the solvency files), then the next."""
+        Solvency = self.env["recouvrement.solvency"]
+        first, first_queries, files = self.measure(lambda tick: Solvency._score_partners(), repeat=1)
+        with self.rolled_back():
+            Solvency._score_partners()
+            again, again_queries, _files = self.measure(lambda tick: Solvency._score_partners(), repeat=1)
+        self.results["scoring"] = {
+            "seconds": max(first, again),
+            "first_seconds": first,
+            "next_seconds": again,
+            "queries": max(first_queries, again_queries),
+            "debtors": len(files),
+        }
+
     def profile(self, directory):
         """cProfile of one propose and of the execution of a tenth of the execute step's actions, written to
         ``directory``/profile-<step>.txt (by cumulative and by own time). Not timed: the profiler slows
@@ -260,7 +295,17 @@ class Bench:
     def run(self):
         self.count_debtors()
         self.log(f"{self.debtors} debtors with {self.open_invoices} open items, run date {self.date}")
-        steps = (self.floor, self.propose, self.execute, self.rerun, self.debtor_form, self.scaling)
+        steps = (
+            self.floor,
+            self.propose,
+            self.execute,
+            self.rerun,
+            self.debtor_form,
+            self.dashboard,
+            self.aged_balance,
+            self.scoring,
+            self.scaling,
+        )
         only = os.environ.get("BENCH_STEPS")  # for profiling one step: BENCH_STEPS=floor,propose
         for step in steps:
             if only and step.__name__ not in only.split(","):
@@ -384,6 +429,37 @@ TARGETS = [
             "≤ 0.2 s",
             f"{r['debtor_form']['seconds'] * 1000:.0f} ms ({r['debtor_form']['queries']} queries)",
             r["debtor_form"]["seconds"] <= 0.2,
+        ),
+    ),
+]
+
+
+TARGETS += [
+    (
+        ("dashboard",),
+        lambda r: (
+            "dashboard, main screen",
+            "≤ 1 s",
+            f"{r['dashboard']['seconds'] * 1000:.0f} ms ({r['dashboard']['queries']} queries)",
+            r["dashboard"]["seconds"] <= 1,
+        ),
+    ),
+    (
+        ("aged_balance",),
+        lambda r: (
+            f"aged balance by customer ({r['aged_balance']['groups']} customers)",
+            "≤ 1 s",
+            f"{r['aged_balance']['seconds'] * 1000:.0f} ms",
+            r["aged_balance"]["seconds"] <= 1,
+        ),
+    ),
+    (
+        ("scoring",),
+        lambda r: (
+            f"nightly scoring, {r['scoring']['debtors']} debtors",
+            "≤ 60 s",
+            f"{r['scoring']['first_seconds']:.1f} s the first night, {r['scoring']['next_seconds']:.1f} s the next",
+            r["scoring"]["seconds"] <= 60,
         ),
     ),
 ]

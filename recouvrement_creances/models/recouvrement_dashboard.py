@@ -1,0 +1,470 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, format_date
+
+from ..report.recouvrement_aged_balance import AGED_COLUMNS
+from ..tools.kpi import cei, dso_countback
+
+TREND_MONTHS = 12
+TOP_DEBTORS = 20
+
+
+class RecouvrementDashboard(models.AbstractModel):
+    """The figures of the collection dashboard of the current company, for all customers or those of one
+    collector or one salesperson. Each figure comes with the domain of the records behind it, to drill down."""
+
+    _name = "recouvrement.dashboard"
+    _description = "Collection Dashboard"
+
+    @api.model
+    def get_dashboard_data(self, collector_id=False, salesperson_id=False):
+        if not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent"):
+            raise AccessError(self.env._("The collection dashboard is for collection users."))
+        today = fields.Date.context_today(self)
+        partner_domain = self._partner_domain(collector_id, salesperson_id)
+        currency = self.env.company.currency_id
+        by_partner = self._aged_by_partner(partner_domain)
+        aged = self._aged_figures(by_partner)
+        # overdue: every column but the first (not due)
+        overdue = {partner: sum(amounts[1:]) for partner, amounts in by_partner.items() if partner}
+        return {
+            "date": fields.Date.to_string(today),
+            "currency": {"symbol": currency.symbol, "position": currency.position, "digits": currency.decimal_places},
+            "filters": self._filter_choices(),
+            "aged": aged,
+            "totals": {
+                "receivable": sum(bucket["amount"] for bucket in aged),
+                "overdue": sum(bucket["amount"] for bucket in aged if bucket["key"] != "not_due"),
+            },
+            "trend": self._monthly_trend(today, partner_domain),
+            "levels": self._level_figures(partner_domain),
+            "plans": self._plan_figures(partner_domain),
+            "cases": self._case_figures(partner_domain),
+            "promises": self._promise_figures(today, partner_domain),
+            "top_debtors": self._top_debtors(overdue),
+            "collectors": self._collector_figures(today, partner_domain, overdue),
+        }
+
+    # ------------------------------------------------------------------
+    # Filters
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _partner_domain(self, collector_id=False, salesperson_id=False):
+        """Domain on the customers the figures cover."""
+        domain = []
+        if collector_id:
+            domain.append(("collection_user_id", "=", collector_id))
+        if salesperson_id:
+            domain.append(("user_id", "=", salesperson_id))
+        return domain
+
+    @api.model
+    def _on_partners(self, partner_domain, field="partner_id"):
+        return [(field, "any", partner_domain)] if partner_domain else []
+
+    @api.model
+    def _filter_choices(self):
+        users = self.env["res.users"].search([("share", "=", False), ("company_ids", "in", self.env.company.id)])
+        return [{"id": user.id, "name": user.name} for user in users]
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _aged_by_partner(self, partner_domain):
+        """{customer: [amount of each column of the aged balance]}, read once for the columns and the rankings."""
+        Aged = self.env["recouvrement.aged.balance"]
+        domain = [("company_id", "=", self.env.company.id), *self._on_partners(partner_domain)]
+        names = [f"amount_{suffix}" for suffix, _first, _last in AGED_COLUMNS]
+        return {
+            partner: amounts
+            for partner, *amounts in Aged._read_group(domain, ["partner_id"], [f"{name}:sum" for name in names])
+        }
+
+    @api.model
+    def _aged_figures(self, aged):
+        """The open receivables by column of the aged balance."""
+        Aged = self.env["recouvrement.aged.balance"]
+        return [
+            {
+                "key": suffix,
+                "label": Aged._fields[f"amount_{suffix}"].get_description(self.env)["string"],
+                "amount": sum(amounts[index] for amounts in aged.values()),
+            }
+            for index, (suffix, _first, _last) in enumerate(AGED_COLUMNS)
+        ]
+
+    @api.model
+    def action_open_bucket(self, key, collector_id=False, salesperson_id=False):
+        """The customer invoices and credit notes with an open item in column ``key`` of the aged balance."""
+        [(first, last)] = [(first, last) for suffix, first, last in AGED_COLUMNS if suffix == key]
+        today = fields.Date.context_today(self)
+        item = [
+            ("company_id", "=", self.env.company.id),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+        ]
+        if first is None:
+            item.append(("date_maturity", ">=", fields.Date.subtract(today, days=last)))
+        else:
+            item.append(("date_maturity", "<=", fields.Date.subtract(today, days=first)))
+            if last is not None:
+                item.append(("date_maturity", ">=", fields.Date.subtract(today, days=last)))
+        partner_domain = self._partner_domain(collector_id, salesperson_id)
+        label = self.env["recouvrement.aged.balance"]._fields[f"amount_{key}"].get_description(self.env)["string"]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Receivables: %s", label),
+            "res_model": "account.move",
+            "views": [(self.env.ref("account.view_out_invoice_tree").id, "list"), (False, "form")],
+            "domain": [
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("line_ids", "any", item),
+                *self._on_partners(partner_domain, "commercial_partner_id"),
+            ],
+            "context": {"default_move_type": "out_invoice"},
+        }
+
+    @api.model
+    def _partner_filter(self, partner_domain):
+        """SQL condition on ``line.partner_id`` for the customers of ``partner_domain``."""
+        if not partner_domain:
+            return SQL()
+        return SQL("AND line.partner_id IN %s", self.env["res.partner"]._search(partner_domain).subselect())
+
+    @api.model
+    def _monthly_trend(self, today, partner_domain):
+        """For each of the last months: the receivables at its end, its sales, the DSO (countback) and the
+        CEI. The current month ends today."""
+        first_month = fields.Date.start_of(fields.Date.subtract(today, months=TREND_MONTHS - 1), "month")
+        sales_since = fields.Date.subtract(first_month, months=TREND_MONTHS)
+        # one pass on the receivable lines: the balance before the window, then per month the movements and
+        # the sales (the invoices and credit notes of the sales journals)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT CASE WHEN line.date >= %(sales_since)s THEN date_trunc('month', line.date)::date END,
+                       SUM(line.balance),
+                       SUM(line.balance) FILTER (WHERE journal.type = 'sale')
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN account_journal journal ON journal.id = line.journal_id
+                 WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable' AND line.date <= %(today)s %(partners)s
+              GROUP BY 1
+                """,
+                sales_since=sales_since,
+                company=self.env.company.id,
+                today=today,
+                partners=self._partner_filter(partner_domain),
+            )
+        )
+        movements = {month: balance for month, balance, _sales in rows if month and month >= first_month}
+        sales = {month: sales or 0.0 for month, _balance, sales in rows if month}
+        opening = sum(balance for month, balance, _sales in rows if not month or month < first_month)
+        months = [fields.Date.add(first_month, months=index) for index in range(TREND_MONTHS)]
+        not_due = self._not_due_at_month_ends(months, today, partner_domain)
+        trend, balance = [], opening
+        for month in months:
+            start_balance = balance
+            balance += movements.get(month, 0.0)
+            history = [
+                (fields.Date.subtract(month, months=back), sales.get(fields.Date.subtract(month, months=back), 0.0))
+                for back in range(2 * TREND_MONTHS)
+            ]
+            trend.append(
+                {
+                    "month": format_date(self.env, month, date_format="MMM yyyy"),
+                    "receivable": balance,
+                    "sales": sales.get(month, 0.0),
+                    "dso": dso_countback(balance, history),
+                    "cei": cei(start_balance, sales.get(month, 0.0), balance, not_due.get(month, 0.0)),
+                }
+            )
+        return trend
+
+    @api.model
+    def _not_due_at_month_ends(self, months, today, partner_domain):
+        """{first day of the month: receivables not yet due at its end (today for the current month)}: the
+        invoices' receivable lines dated by then and due after, less what was reconciled with them by then."""
+        ends = [min(fields.Date.end_of(month, "month"), today) for month in months]
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH line AS (
+                    SELECT line.id, line.date, line.date_maturity, line.balance
+                      FROM account_move_line line
+                      JOIN account_account account ON account.id = line.account_id
+                     WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
+                       AND account.account_type = 'asset_receivable' AND line.balance > 0
+                       AND line.date_maturity > %(first_end)s AND line.date <= %(last_end)s %(partners)s
+                ),
+                period AS (SELECT unnest(%(ends)s::date[]) AS month_end),
+                due AS (
+                    SELECT period.month_end, line.id, line.balance
+                      FROM period JOIN line ON line.date <= period.month_end AND line.date_maturity > period.month_end
+                )
+                SELECT due.month_end, SUM(due.balance) - COALESCE(SUM(paid.amount), 0)
+                  FROM due
+             LEFT JOIN LATERAL (
+                    SELECT SUM(partial.amount) AS amount FROM account_partial_reconcile partial
+                     WHERE partial.debit_move_id = due.id AND partial.max_date <= due.month_end
+                   ) paid ON TRUE
+              GROUP BY due.month_end
+                """,
+                company=self.env.company.id,
+                first_end=ends[0],
+                last_end=ends[-1],
+                ends=ends,
+                partners=self._partner_filter(partner_domain),
+            )
+        )
+        by_end = dict(rows)
+        return {month: by_end.get(end, 0.0) for month, end in zip(months, ends, strict=True)}
+
+    @api.model
+    def _open_invoice_domain(self, partner_domain):
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            *self._on_partners(partner_domain, "commercial_partner_id"),
+        ]
+
+    @api.model
+    def _level_figures(self, partner_domain):
+        """What the open invoices still owe, by collection level reached."""
+        domain = self._open_invoice_domain(partner_domain)
+        groups = self.env["account.move"]._read_group(
+            domain, ["collection_level_id"], ["amount_residual_signed:sum", "__count"]
+        )
+        return [
+            {
+                "name": level.display_name if level else self.env._("No reminder yet"),
+                "amount": amount,
+                "count": count,
+                "model": "account.move",
+                "domain": [*domain, ("collection_level_id", "=", level.id)],
+            }
+            for level, amount, count in sorted(groups, key=lambda g: (g[0].policy_id.id or 0, g[0].offset_days))
+        ]
+
+    @api.model
+    def _plan_figures(self, partner_domain):
+        """The payment plans by state: what they cover and what is still owed."""
+        Plan = self.env["recouvrement.payment.plan"]
+        domain = [("company_id", "=", self.env.company.id), *self._on_partners(partner_domain)]
+        labels = dict(Plan._fields["state"]._description_selection(self.env))
+        groups = Plan._read_group(domain, ["state"], ["amount_total:sum", "amount_residual:sum", "__count"])
+        return [
+            {
+                "name": labels[state],
+                "amount": amount_total,
+                "residual": residual,
+                "count": count,
+                "model": Plan._name,
+                "domain": [*domain, ("state", "=", state)],
+            }
+            for state, amount_total, residual, count in groups
+        ]
+
+    @api.model
+    def _case_figures(self, partner_domain):
+        """The contentious cases by stage: what is claimed and still outstanding."""
+        Case = self.env["recouvrement.case"]
+        domain = [("company_id", "=", self.env.company.id), *self._on_partners(partner_domain)]
+        groups = Case._read_group(domain, ["stage_id"], ["amount_outstanding:sum", "__count"])
+        return [
+            {
+                "name": stage.name,
+                "amount": amount,
+                "count": count,
+                "model": Case._name,
+                "domain": [*domain, ("stage_id", "=", stage.id)],
+            }
+            for stage, amount, count in sorted(groups, key=lambda g: (g[0].sequence, g[0].id))
+        ]
+
+    @api.model
+    def _promise_figures(self, today, partner_domain):
+        """The promises to pay of the last 12 months, kept, broken or still open."""
+        promises = self.env["recouvrement.promise"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("is_cancelled", "=", False),
+                ("date", ">=", fields.Date.subtract(today, months=TREND_MONTHS)),
+                *self._on_partners(partner_domain),
+            ]
+        )
+        figures = {}
+        for state in ("kept", "broken", "open"):
+            matching = promises.filtered(lambda promise, state=state: promise.state == state)
+            figures[state] = {
+                "count": len(matching),
+                "amount": sum(matching.mapped("amount")),
+                "model": "recouvrement.promise",
+                "domain": [("id", "in", matching.ids)],
+            }
+        return figures
+
+    @api.model
+    def _top_debtors(self, overdue):
+        """The customers that weigh most: overdue amount times the risk weight of their class.
+
+        :param overdue: {customer: overdue amount}
+        """
+        # the class of every scored customer: one plain query rather than thousands of records
+        classes = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT partner_id, risk_class_id FROM recouvrement_solvency "
+                    "WHERE company_id = %s AND risk_class_id IS NOT NULL",
+                    self.env.company.id,
+                )
+            )
+        )
+        risk_classes = self.env["recouvrement.risk.class"].search([("code", "!=", False)])
+        weighted = []
+        for partner, amount in overdue.items():
+            if amount <= 0:
+                continue
+            risk_class = risk_classes.browse(classes.get(partner.id))
+            weighted.append((amount * (risk_class.risk_weight or 1.0), partner, amount, risk_class))
+        weighted.sort(key=lambda row: row[0], reverse=True)
+        top = weighted[:TOP_DEBTORS]
+        self.env["res.partner"].browse([partner.id for _w, partner, _a, _c in top]).fetch(["display_name"])
+        return [
+            {
+                "id": partner.id,
+                "name": partner.display_name,
+                "overdue": amount,
+                "risk_class": risk_class.code or "",
+                "weighted": weight,
+            }
+            for weight, partner, amount, risk_class in top
+        ]
+
+    @api.model
+    def _collector_figures(self, today, partner_domain, overdue):
+        """Each collector's portfolio (customers and overdue amount) and this month's results (collected on
+        their customers' invoices, actions done)."""
+        Partner = self.env["res.partner"]
+        month_start = fields.Date.start_of(today, "month")
+        collected = dict(
+            self.env["account.partial.reconcile"]._read_group(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("max_date", ">=", month_start),
+                    ("debit_move_id.account_type", "=", "asset_receivable"),
+                    ("debit_move_id.move_id.move_type", "=", "out_invoice"),
+                    ("credit_move_id.move_id.move_type", "!=", "out_refund"),
+                    *self._on_partners(partner_domain, "debit_move_id.partner_id"),
+                ],
+                ["debit_move_id.partner_id"],
+                ["amount:sum"],
+            )
+        )
+        actions = dict(
+            self.env["recouvrement.action"]._read_group(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "done"),
+                    ("date", ">=", month_start),
+                    *self._on_partners(partner_domain),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        partners = Partner.browse({p.id for p in (*overdue, *collected, *actions)})
+        # the collector is company-dependent: read it for thousands of customers in one query
+        collectors = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT id, (collection_user_id ->> %s)::int FROM res_partner WHERE id = ANY(%s)",
+                    str(self.env.company.id),
+                    partners.ids,
+                )
+            )
+        )
+        Users = self.env["res.users"]
+        rows = defaultdict(lambda: {"debtors": 0, "overdue": 0.0, "collected": 0.0, "actions": 0})
+        for partner in partners:
+            row = rows[Users.browse(collectors.get(partner.id))]
+            row["debtors"] += int(overdue.get(partner, 0.0) > 0)
+            row["overdue"] += overdue.get(partner, 0.0)
+            row["collected"] += collected.get(partner, 0.0)
+            row["actions"] += actions.get(partner, 0)
+        return [
+            {
+                "id": user.id,
+                "name": user.name or self.env._("No collector"),
+                **row,
+                "domain": [
+                    ("company_id", "=", self.env.company.id),
+                    ("days_overdue", ">", 0),
+                    ("partner_id.collection_user_id", "=", user.id),
+                ],
+            }
+            for user, row in sorted(rows.items(), key=lambda item: -item[1]["overdue"])
+        ]
+
+    # ------------------------------------------------------------------
+    # Weekly digest
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_sales_digest(self):
+        """Weekly, in the companies that enabled it: each salesperson receives the list of their customers
+        that are overdue or on credit hold."""
+        for company in self.env["res.company"].search([("recouvrement_sales_digest", "=", True)]):
+            self.with_company(company)._send_sales_digest()
+            self.env["ir.cron"]._commit_progress(1)
+
+    @api.model
+    def _sales_digest_rows(self):
+        """{salesperson: [(customer, overdue amount, current holds)]} of the current company."""
+        company = self.env.company
+        overdue = {
+            partner: sum(amounts[1:]) for partner, amounts in self._aged_by_partner([]).items() if sum(amounts[1:]) > 0
+        }
+        holds = (
+            self.env["recouvrement.credit.hold"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("date_end", "=", False)])
+        )
+        held = holds.grouped("partner_id")
+        customers = self.env["res.partner"].union(*overdue, *held).filtered("user_id")
+        rows = defaultdict(list)
+        for customer in customers.sorted(lambda p: -overdue.get(p, 0.0)):
+            rows[customer.user_id].append((customer, overdue.get(customer, 0.0), held.get(customer, holds.browse())))
+        return rows
+
+    @api.model
+    def _send_sales_digest(self):
+        company = self.env.company
+        mails = []
+        for user, rows in self._sales_digest_rows().items():
+            if user.share or not user.email or company not in user.company_ids:
+                continue
+            env = self.with_context(lang=user.lang).env
+            body = env["ir.qweb"]._render(
+                "recouvrement_creances.sales_digest",
+                {"user": user, "company": company, "rows": rows, "currency": company.currency_id},
+            )
+            mails.append(
+                {
+                    "subject": env._("Your customers overdue or on credit hold (%s)", company.name),
+                    "body_html": body,
+                    "email_from": company.email_formatted or self.env.user.email_formatted,
+                    "recipient_ids": [fields.Command.link(user.partner_id.id)],
+                    "auto_delete": True,
+                }
+            )
+        return self.env["mail.mail"].sudo().create(mails)

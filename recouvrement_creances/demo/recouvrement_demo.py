@@ -255,34 +255,34 @@ class AccountChartTemplate(models.AbstractModel):
         Solvency = self.env["recouvrement.solvency"]
         Solvency._score_partners()
         last_year_end = today.replace(month=12, day=31) - relativedelta(years=1)
-        cave = Solvency._files_of(ref("recouvrement_creances.partner_cave_beaujolais"))
+        martin = Solvency._files_of(ref("recouvrement_creances.partner_boulangerie_martin"))
         fabre = Solvency._files_of(ref("recouvrement_creances.partner_transports_fabre"))
-        cave.write(
+        martin.write(
             {
                 "rating_agency": "Banque de France",
                 "rating_grade": "4+",
                 "rating_date": today - timedelta(days=60),
-                "note": "<p>Entreprise familiale, trois générations. Saisonnalité forte : trésorerie tendue "
-                "en été.</p>",
+                "note": "<p>Entreprise familiale, trois boutiques à Lyon. Trésorerie tendue en août (fermeture "
+                "annuelle).</p>",
                 "figure_ids": [
                     Command.create(
                         {
                             "date": last_year_end,
                             "source": "Comptes annuels déposés",
-                            "turnover": 1850000,
-                            "equity": 620000,
-                            "net_result": 74000,
-                            "debt": 410000,
+                            "turnover": 640000,
+                            "equity": 210000,
+                            "net_result": 38000,
+                            "debt": 95000,
                         }
                     ),
                     Command.create(
                         {
                             "date": last_year_end - relativedelta(years=1),
                             "source": "Comptes annuels déposés",
-                            "turnover": 1720000,
-                            "equity": 560000,
-                            "net_result": 51000,
-                            "debt": 450000,
+                            "turnover": 585000,
+                            "equity": 176000,
+                            "net_result": 29000,
+                            "debt": 120000,
                         }
                     ),
                 ],
@@ -310,7 +310,8 @@ class AccountChartTemplate(models.AbstractModel):
                 "override_until": today + relativedelta(months=3),
             }
         )
-        cave.action_apply_credit_limit()
+        martin.action_apply_credit_limit()
+        martin.action_apply_payment_term()
         ref("recouvrement_creances.partner_transports_fabre").with_company(company).credit_limit = 2000
         self.env["recouvrement.credit.hold"].create(
             {

@@ -25,10 +25,7 @@ class RecouvrementDashboard(models.AbstractModel):
         today = fields.Date.context_today(self)
         partner_domain = self._partner_domain(collector_id, salesperson_id)
         currency = self.env.company.currency_id
-        by_partner = self._aged_by_partner(partner_domain)
-        aged = self._aged_figures(by_partner)
-        # overdue: every column but the first (not due)
-        overdue = {partner: sum(amounts[1:]) for partner, amounts in by_partner.items() if partner}
+        aged = self._aged_figures(partner_domain)
         return {
             "date": fields.Date.to_string(today),
             "currency": {"symbol": currency.symbol, "position": currency.position, "digits": currency.decimal_places},
@@ -43,8 +40,8 @@ class RecouvrementDashboard(models.AbstractModel):
             "plans": self._plan_figures(partner_domain),
             "cases": self._case_figures(partner_domain),
             "promises": self._promise_figures(today, partner_domain),
-            "top_debtors": self._top_debtors(overdue),
-            "collectors": self._collector_figures(today, partner_domain, overdue),
+            "top_debtors": self._top_debtors(partner_domain),
+            "collectors": self._collector_figures(today, partner_domain),
         }
 
     # ------------------------------------------------------------------
@@ -75,27 +72,32 @@ class RecouvrementDashboard(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _aged_by_partner(self, partner_domain):
-        """{customer: [amount of each column of the aged balance]}, read once for the columns and the rankings."""
+    def _aged_items(self, partner_domain):
+        """SQL of the open receivable items of the current company (the aged balance), as ``item``."""
         Aged = self.env["recouvrement.aged.balance"]
-        domain = [("company_id", "=", self.env.company.id), *self._on_partners(partner_domain)]
-        names = [f"amount_{suffix}" for suffix, _first, _last in AGED_COLUMNS]
-        return {
-            partner: amounts
-            for partner, *amounts in Aged._read_group(domain, ["partner_id"], [f"{name}:sum" for name in names])
-        }
+        partners = self._partner_filter(partner_domain, "item.partner_id")
+        return SQL(
+            "(SELECT * FROM (%s) AS item WHERE item.company_id = %s %s)",
+            Aged._table_query,
+            self.env.company.id,
+            partners,
+        )
 
     @api.model
-    def _aged_figures(self, aged):
+    def _aged_figures(self, partner_domain):
         """The open receivables by column of the aged balance."""
         Aged = self.env["recouvrement.aged.balance"]
+        names = [f"amount_{suffix}" for suffix, _first, _last in AGED_COLUMNS]
+        [totals] = self.env.execute_query(
+            SQL(
+                "SELECT %s FROM %s AS item",
+                SQL(", ").join(SQL("COALESCE(SUM(item.%s), 0)", SQL.identifier(name)) for name in names),
+                self._aged_items(partner_domain),
+            )
+        )
         return [
-            {
-                "key": suffix,
-                "label": Aged._fields[f"amount_{suffix}"].get_description(self.env)["string"],
-                "amount": sum(amounts[index] for amounts in aged.values()),
-            }
-            for index, (suffix, _first, _last) in enumerate(AGED_COLUMNS)
+            {"key": suffix, "label": Aged._fields[name].get_description(self.env)["string"], "amount": total}
+            for (suffix, _first, _last), name, total in zip(AGED_COLUMNS, names, totals, strict=True)
         ]
 
     @api.model
@@ -131,11 +133,11 @@ class RecouvrementDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _partner_filter(self, partner_domain):
-        """SQL condition on ``line.partner_id`` for the customers of ``partner_domain``."""
+    def _partner_filter(self, partner_domain, column="line.partner_id"):
+        """SQL condition on ``column`` for the customers of ``partner_domain``."""
         if not partner_domain:
             return SQL()
-        return SQL("AND line.partner_id IN %s", self.env["res.partner"]._search(partner_domain).subselect())
+        return SQL("AND %s IN %s", SQL(column), self.env["res.partner"]._search(partner_domain).subselect())
 
     @api.model
     def _monthly_trend(self, today, partner_domain):
@@ -314,105 +316,110 @@ class RecouvrementDashboard(models.AbstractModel):
         return figures
 
     @api.model
-    def _top_debtors(self, overdue):
-        """The customers that weigh most: overdue amount times the risk weight of their class.
-
-        :param overdue: {customer: overdue amount}
-        """
-        # the class of every scored customer: one plain query rather than thousands of records
-        classes = dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT partner_id, risk_class_id FROM recouvrement_solvency "
-                    "WHERE company_id = %s AND risk_class_id IS NOT NULL",
-                    self.env.company.id,
-                )
+    def _top_debtors(self, partner_domain):
+        """The customers that weigh most: overdue amount times the risk weight of their class (1 unscored)."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT item.partner_id, SUM(item.amount_total), MIN(risk.code),
+                       SUM(item.amount_total) * COALESCE(MIN(risk.risk_weight), 1)
+                  FROM %(items)s AS item
+             LEFT JOIN recouvrement_solvency solvency
+                    ON solvency.partner_id = item.partner_id AND solvency.company_id = item.company_id
+             LEFT JOIN recouvrement_risk_class risk ON risk.id = solvency.risk_class_id
+                 WHERE item.days_overdue > 0 AND item.partner_id IS NOT NULL
+              GROUP BY item.partner_id
+                HAVING SUM(item.amount_total) > 0
+              ORDER BY 4 DESC
+                 LIMIT %(limit)s
+                """,
+                items=self._aged_items(partner_domain),
+                limit=TOP_DEBTORS,
             )
         )
-        risk_classes = self.env["recouvrement.risk.class"].search([("code", "!=", False)])
-        weighted = []
-        for partner, amount in overdue.items():
-            if amount <= 0:
-                continue
-            risk_class = risk_classes.browse(classes.get(partner.id))
-            weighted.append((amount * (risk_class.risk_weight or 1.0), partner, amount, risk_class))
-        weighted.sort(key=lambda row: row[0], reverse=True)
-        top = weighted[:TOP_DEBTORS]
-        self.env["res.partner"].browse([partner.id for _w, partner, _a, _c in top]).fetch(["display_name"])
+        partners = self.env["res.partner"].browse([row[0] for row in rows])
+        partners.fetch(["display_name"])
         return [
             {
-                "id": partner.id,
-                "name": partner.display_name,
-                "overdue": amount,
-                "risk_class": risk_class.code or "",
-                "weighted": weight,
+                "id": partner_id,
+                "name": partners.browse(partner_id).display_name,
+                "overdue": overdue,
+                "risk_class": code or "",
+                "weighted": weighted,
             }
-            for weight, partner, amount, risk_class in top
+            for partner_id, overdue, code, weighted in rows
         ]
 
     @api.model
-    def _collector_figures(self, today, partner_domain, overdue):
-        """Each collector's portfolio (customers and overdue amount) and this month's results (collected on
-        their customers' invoices, actions done)."""
-        Partner = self.env["res.partner"]
+    def _collector_figures(self, today, partner_domain):
+        """Each collector's portfolio (customers overdue, overdue amount) and this month's results (collected
+        on their customers' invoices, collection actions done)."""
+        company = self.env.company
         month_start = fields.Date.start_of(today, "month")
-        collected = dict(
-            self.env["account.partial.reconcile"]._read_group(
-                [
-                    ("company_id", "=", self.env.company.id),
-                    ("max_date", ">=", month_start),
-                    ("debit_move_id.account_type", "=", "asset_receivable"),
-                    ("debit_move_id.move_id.move_type", "=", "out_invoice"),
-                    ("credit_move_id.move_id.move_type", "!=", "out_refund"),
-                    *self._on_partners(partner_domain, "debit_move_id.partner_id"),
-                ],
-                ["debit_move_id.partner_id"],
-                ["amount:sum"],
-            )
-        )
-        actions = dict(
-            self.env["recouvrement.action"]._read_group(
-                [
-                    ("company_id", "=", self.env.company.id),
-                    ("state", "=", "done"),
-                    ("date", ">=", month_start),
-                    *self._on_partners(partner_domain),
-                ],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
-        partners = Partner.browse({p.id for p in (*overdue, *collected, *actions)})
-        # the collector is company-dependent: read it for thousands of customers in one query
-        collectors = dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT id, (collection_user_id ->> %s)::int FROM res_partner WHERE id = ANY(%s)",
-                    str(self.env.company.id),
-                    partners.ids,
+        collector = SQL("(partner.collection_user_id ->> %s)::int", str(company.id))
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH overdue AS (
+                    SELECT item.partner_id, SUM(item.amount_total) AS amount
+                      FROM %(items)s AS item
+                     WHERE item.days_overdue > 0 AND item.partner_id IS NOT NULL
+                  GROUP BY item.partner_id
+                ), collected AS (
+                    SELECT line.partner_id, SUM(partial.amount) AS amount
+                      FROM account_partial_reconcile partial
+                      JOIN account_move_line line ON line.id = partial.debit_move_id
+                      JOIN account_move move ON move.id = line.move_id
+                      JOIN account_move_line paying ON paying.id = partial.credit_move_id
+                      JOIN account_move paid_by ON paid_by.id = paying.move_id
+                     WHERE partial.company_id = %(company)s AND partial.max_date >= %(month_start)s
+                       AND move.move_type = 'out_invoice' AND paid_by.move_type != 'out_refund' %(line_partners)s
+                  GROUP BY line.partner_id
+                ), actions AS (
+                    SELECT action.partner_id, COUNT(*) AS count
+                      FROM recouvrement_action action
+                     WHERE action.company_id = %(company)s AND action.state = 'done' AND action.date >= %(month_start)s
+                       %(action_partners)s
+                  GROUP BY action.partner_id
+                ), debtor AS (
+                    SELECT partner_id FROM overdue UNION SELECT partner_id FROM collected
+                     UNION SELECT partner_id FROM actions
                 )
+                SELECT %(collector)s, COUNT(overdue.partner_id) FILTER (WHERE overdue.amount > 0),
+                       COALESCE(SUM(overdue.amount), 0), COALESCE(SUM(collected.amount), 0),
+                       COALESCE(SUM(actions.count), 0)
+                  FROM debtor
+                  JOIN res_partner partner ON partner.id = debtor.partner_id
+             LEFT JOIN overdue ON overdue.partner_id = debtor.partner_id
+             LEFT JOIN collected ON collected.partner_id = debtor.partner_id
+             LEFT JOIN actions ON actions.partner_id = debtor.partner_id
+              GROUP BY 1
+              ORDER BY 3 DESC
+                """,
+                items=self._aged_items(partner_domain),
+                company=company.id,
+                month_start=month_start,
+                line_partners=self._partner_filter(partner_domain),
+                action_partners=self._partner_filter(partner_domain, "action.partner_id"),
+                collector=collector,
             )
         )
-        Users = self.env["res.users"]
-        rows = defaultdict(lambda: {"debtors": 0, "overdue": 0.0, "collected": 0.0, "actions": 0})
-        for partner in partners:
-            row = rows[Users.browse(collectors.get(partner.id))]
-            row["debtors"] += int(overdue.get(partner, 0.0) > 0)
-            row["overdue"] += overdue.get(partner, 0.0)
-            row["collected"] += collected.get(partner, 0.0)
-            row["actions"] += actions.get(partner, 0)
+        users = self.env["res.users"].browse([row[0] for row in rows if row[0]]).exists()
         return [
             {
-                "id": user.id,
-                "name": user.name or self.env._("No collector"),
-                **row,
+                "id": user_id or False,
+                "name": users.browse(user_id).name if user_id in users.ids else self.env._("No collector"),
+                "debtors": debtors,
+                "overdue": overdue,
+                "collected": collected,
+                "actions": actions,
                 "domain": [
-                    ("company_id", "=", self.env.company.id),
+                    ("company_id", "=", company.id),
                     ("days_overdue", ">", 0),
-                    ("partner_id.collection_user_id", "=", user.id),
+                    ("partner_id.collection_user_id", "=", user_id or False),
                 ],
             }
-            for user, row in sorted(rows.items(), key=lambda item: -item[1]["overdue"])
+            for user_id, debtors, overdue, collected, actions in rows
         ]
 
     # ------------------------------------------------------------------
@@ -432,7 +439,13 @@ class RecouvrementDashboard(models.AbstractModel):
         """{salesperson: [(customer, overdue amount, current holds)]} of the current company."""
         company = self.env.company
         overdue = {
-            partner: sum(amounts[1:]) for partner, amounts in self._aged_by_partner([]).items() if sum(amounts[1:]) > 0
+            partner: amount
+            for partner, amount in self.env["recouvrement.aged.balance"]._read_group(
+                [("company_id", "=", company.id), ("days_overdue", ">", 0), ("partner_id.user_id", "!=", False)],
+                ["partner_id"],
+                ["amount_total:sum"],
+            )
+            if amount > 0
         }
         holds = (
             self.env["recouvrement.credit.hold"]

@@ -68,6 +68,19 @@ class RecouvrementCreditHold(models.Model):
         self._log(released=True)
 
     @api.model
+    def _open_holds(self, partners=None, manual=False):
+        """The holds of the current company not released yet: those set by hand, or those that follow a cause,
+        of ``partners`` (default: every customer)."""
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("cause", "=" if manual else "!=", "manual"),
+            ("date_end", "=", False),
+        ]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        return self.search(domain)
+
+    @api.model
     def _sync_partners(self, partners):
         """Open and close the level and limit holds of these customers in the current company, after what
         changed their cause."""
@@ -76,14 +89,7 @@ class RecouvrementCreditHold(models.Model):
             return
         company = self.env.company
         live = partners._collection_hold_causes()
-        open_holds = self.sudo().search(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", partners.ids),
-                ("cause", "!=", "manual"),
-                ("date_end", "=", False),
-            ]
-        )
+        open_holds = self.sudo()._open_holds(partners)
         current = {(hold.partner_id, hold.cause) for hold in open_holds}
         open_holds.filtered(lambda hold: hold.cause not in live[hold.partner_id])._close()
         self.sudo().create(
@@ -101,7 +107,4 @@ class RecouvrementCreditHold(models.Model):
         partners = self.env["res.partner"].search(
             ["|", ("credit_limit", ">", 0), ("collection_level_id.credit_hold", "=", True)]
         )
-        held = self.sudo().search(
-            [("company_id", "=", self.env.company.id), ("date_end", "=", False), ("cause", "!=", "manual")]
-        )
-        self._sync_partners(partners | held.partner_id)
+        self._sync_partners(partners | self.sudo()._open_holds().partner_id)

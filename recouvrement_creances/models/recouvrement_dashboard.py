@@ -86,7 +86,6 @@ class RecouvrementDashboard(models.AbstractModel):
     @api.model
     def _aged_figures(self, partner_domain):
         """The open receivables by column of the aged balance."""
-        Aged = self.env["recouvrement.aged.balance"]
         names = [f"amount_{suffix}" for suffix, _first, _last in AGED_COLUMNS]
         [totals] = self.env.execute_query(
             SQL(
@@ -96,9 +95,15 @@ class RecouvrementDashboard(models.AbstractModel):
             )
         )
         return [
-            {"key": suffix, "label": Aged._fields[name].get_description(self.env)["string"], "amount": total}
-            for (suffix, _first, _last), name, total in zip(AGED_COLUMNS, names, totals, strict=True)
+            {"key": suffix, "label": self._column_label(suffix), "amount": total}
+            for (suffix, _first, _last), total in zip(AGED_COLUMNS, totals, strict=True)
         ]
+
+    @api.model
+    def _column_label(self, suffix):
+        """The label of a column of the aged balance, in the user's language."""
+        field = self.env["recouvrement.aged.balance"]._fields[f"amount_{suffix}"]
+        return field.get_description(self.env)["string"]
 
     @api.model
     def action_open_bucket(self, key, collector_id=False, salesperson_id=False):
@@ -118,10 +123,9 @@ class RecouvrementDashboard(models.AbstractModel):
             if last is not None:
                 item.append(("date_maturity", ">=", fields.Date.subtract(today, days=last)))
         partner_domain = self._partner_domain(collector_id, salesperson_id)
-        label = self.env["recouvrement.aged.balance"]._fields[f"amount_{key}"].get_description(self.env)["string"]
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Receivables: %s", label),
+            "name": self.env._("Receivables: %s", self._column_label(key)),
             "res_model": "account.move",
             "views": [(self.env.ref("account.view_out_invoice_tree").id, "list"), (False, "form")],
             "domain": [

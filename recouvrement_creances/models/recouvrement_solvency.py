@@ -214,9 +214,9 @@ class RecouvrementSolvency(models.Model):
         """{partner id: {factor: value}} of the debtors of the current company, read in a few aggregates."""
         since = fields.Date.subtract(today, months=SCORE_WINDOW_MONTHS)
         company = self.env.company
-        partner_filter = SQL("AND line.partner_id IN %s", tuple(partners.ids)) if partners else SQL()
         if partners is not None and not partners:
             return {}
+        partner_filter = SQL("AND line.partner_id IN %s", tuple(partners.ids)) if partners else SQL()
         rows = self.env.execute_query(
             SQL(
                 """

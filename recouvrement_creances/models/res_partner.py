@@ -233,18 +233,7 @@ class ResPartner(models.Model):
         company = self.env.company
         debtors = self.commercial_partner_id
         causes = defaultdict(dict)
-        for hold in (
-            self.env["recouvrement.credit.hold"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("partner_id", "in", debtors.ids),
-                    ("cause", "=", "manual"),
-                    ("date_end", "=", False),
-                ]
-            )
-        ):
+        for hold in self.env["recouvrement.credit.hold"].sudo()._open_holds(debtors, manual=True):
             causes[hold.partner_id]["manual"] = self.env._("Held by hand: %s", hold.reason)
         for partner, level in (
             self.env["account.move.line"]
@@ -415,10 +404,13 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
+        result = self._collection_checked_write(vals)
         if "credit_limit" in vals:
-            result = super().write(vals)
             self.env["recouvrement.credit.hold"]._sync_partners(self)
-            return result
+        return result
+
+    def _collection_checked_write(self, vals):
+        """write(), with the collection settings changed by collection users only."""
         if self.env.su or not self._collection_settings_change(vals):
             return super().write(vals)
         if not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent"):
@@ -534,15 +526,9 @@ class ResPartner(models.Model):
 
     def action_collection_release_hold(self):
         """Release the holds set by hand on this customer."""
-        holds = self.env["recouvrement.credit.hold"].search(
-            [
-                ("company_id", "=", self.env.company.id),
-                ("partner_id", "in", self.commercial_partner_id.ids),
-                ("cause", "=", "manual"),
-                ("date_end", "=", False),
-            ]
+        return (
+            self.env["recouvrement.credit.hold"]._open_holds(self.commercial_partner_id, manual=True).action_release()
         )
-        return holds.action_release()
 
     def action_collection_solvency(self):
         """Open this customer's solvency file in the current company, created if need be."""

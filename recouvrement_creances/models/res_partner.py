@@ -404,15 +404,17 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
-        result = self._collection_checked_write(vals)
+        result = super(ResPartner, self._collection_writer(vals)).write(vals)
         if "credit_limit" in vals:
             self.env["recouvrement.credit.hold"]._sync_partners(self)
         return result
 
-    def _collection_checked_write(self, vals):
-        """write(), with the collection settings changed by collection users only."""
+    def _collection_writer(self, vals):
+        """Who writes ``vals`` on these partners, once checked that only collection users change their collection
+        settings: the partners themselves, or the superuser when a collector sets only collection settings
+        of customers they can read."""
         if self.env.su or not self._collection_settings_change(vals):
-            return super().write(vals)
+            return self
         if not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent"):
             raise AccessError(self.env._("Only collection users may change a customer's collection settings."))
         if "collection_penalty_rate" in vals and not self.env.user.has_group(
@@ -420,10 +422,9 @@ class ResPartner(models.Model):
         ):
             raise AccessError(self.env._("Only a collection manager may set a customer's contractual penalty rate."))
         if vals.keys() <= COLLECTION_EDITABLE_FIELDS:
-            # Collectors may set the collection settings of customers they can read, nothing else.
             self.check_access("read")
-            return super(ResPartner, self.sudo()).write(vals)
-        return super().write(vals)
+            return self.sudo()
+        return self
 
     def _collection_settings_change(self, vals):
         """Whether ``vals`` really changes a collection setting of these partners (merges and imports

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_date
 
 from ..report.recouvrement_aged_balance import AGED_COLUMNS
-from ..tools.kpi import cei, dso_countback
+from ..tools.kpi import cei, dso_countback, months_between
 
 TREND_MONTHS = 12
 TOP_DEBTORS = 20
@@ -26,6 +26,7 @@ class RecouvrementDashboard(models.AbstractModel):
         partner_domain = self._partner_domain(collector_id, salesperson_id)
         currency = self.env.company.currency_id
         aged = self._aged_figures(partner_domain)
+        overdue = self._overdue_customers(partner_domain)
         return {
             "date": fields.Date.to_string(today),
             "currency": {"symbol": currency.symbol, "position": currency.position, "digits": currency.decimal_places},
@@ -40,8 +41,8 @@ class RecouvrementDashboard(models.AbstractModel):
             "plans": self._plan_figures(partner_domain),
             "cases": self._case_figures(partner_domain),
             "promises": self._promise_figures(today, partner_domain),
-            "top_debtors": self._top_debtors(partner_domain),
-            "collectors": self._collector_figures(today, partner_domain),
+            "top_debtors": self._top_debtors(overdue),
+            "collectors": self._collector_figures(today, partner_domain, overdue),
         }
 
     # ------------------------------------------------------------------
@@ -100,6 +101,49 @@ class RecouvrementDashboard(models.AbstractModel):
         ]
 
     @api.model
+    def _overdue_customers(self, partner_domain):
+        """The customers with an overdue balance, read in one pass on the open items (the aged balance's
+        index): the items are summed by their own partner first, then by commercial partner, a few thousand
+        look-ups rather than one per item.
+
+        :return: [(partner id, overdue amount, risk class code, risk weight (1 unscored), collector id)]
+        """
+        Aged = self.env["recouvrement.aged.balance"]
+        company = self.env.company
+        return self.env.execute_query(
+            SQL(
+                """
+                WITH item AS (
+                    SELECT line.partner_id, SUM(line.amount_residual) AS overdue
+                      FROM account_move_line line
+                      JOIN account_account account ON account.id = line.account_id
+                     WHERE line.company_id = %(company)s AND %(open_item)s AND %(days)s > 0
+                       AND line.partner_id IS NOT NULL
+                  GROUP BY line.partner_id
+                ), overdue AS (
+                    SELECT partner.commercial_partner_id AS partner_id, SUM(item.overdue) AS amount
+                      FROM item JOIN res_partner partner ON partner.id = item.partner_id
+                  GROUP BY 1
+                    HAVING SUM(item.overdue) > 0
+                )
+                SELECT overdue.partner_id, overdue.amount, risk.code, COALESCE(risk.risk_weight, 1),
+                       (partner.collection_user_id ->> %(company_key)s)::int
+                  FROM overdue
+                  JOIN res_partner partner ON partner.id = overdue.partner_id
+             LEFT JOIN recouvrement_solvency solvency
+                    ON solvency.partner_id = overdue.partner_id AND solvency.company_id = %(company)s
+             LEFT JOIN recouvrement_risk_class risk ON risk.id = solvency.risk_class_id
+                 WHERE TRUE %(partners)s
+                """,
+                days=Aged._days_overdue_sql(),
+                open_item=Aged._open_item_sql(),
+                company=company.id,
+                company_key=str(company.id),
+                partners=self._partner_filter(partner_domain, "overdue.partner_id"),
+            )
+        )
+
+    @api.model
     def _column_label(self, suffix):
         """The label of a column of the aged balance, in the user's language."""
         field = self.env["recouvrement.aged.balance"]._fields[f"amount_{suffix}"]
@@ -144,94 +188,123 @@ class RecouvrementDashboard(models.AbstractModel):
         return SQL("AND %s IN %s", SQL(column), self.env["res.partner"]._search(partner_domain).subselect())
 
     @api.model
+    def _receivable_account_ids(self):
+        return tuple(
+            self.env["account.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("account_type", "=", "asset_receivable")])
+            .ids
+        ) or (0,)
+
+    @api.model
     def _monthly_trend(self, today, partner_domain):
         """For each of the last months: the receivables at its end, its sales, the DSO (countback) and the
         CEI. The current month ends today."""
         first_month = fields.Date.start_of(fields.Date.subtract(today, months=TREND_MONTHS - 1), "month")
         sales_since = fields.Date.subtract(first_month, months=TREND_MONTHS)
-        # one pass on the receivable lines: the balance before the window, then per month the movements and
-        # the sales (the invoices and credit notes of the sales journals)
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT CASE WHEN line.date >= %(sales_since)s THEN date_trunc('month', line.date)::date END,
-                       SUM(line.balance),
-                       SUM(line.balance) FILTER (WHERE journal.type = 'sale')
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN account_journal journal ON journal.id = line.journal_id
-                 WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
-                   AND account.account_type = 'asset_receivable' AND line.date <= %(today)s %(partners)s
-              GROUP BY 1
-                """,
-                sales_since=sales_since,
-                company=self.env.company.id,
-                today=today,
-                partners=self._partner_filter(partner_domain),
-            )
-        )
-        movements = {month: balance for month, balance, _sales in rows if month and month >= first_month}
-        sales = {month: sales or 0.0 for month, _balance, sales in rows if month}
-        opening = sum(balance for month, balance, _sales in rows if not month or month < first_month)
-        months = [fields.Date.add(first_month, months=index) for index in range(TREND_MONTHS)]
-        not_due = self._not_due_at_month_ends(months, today, partner_domain)
+        window = [fields.Date.add(sales_since, months=index) for index in range(2 * TREND_MONTHS)]
+        movements, sales, opening = defaultdict(float), defaultdict(float), 0.0
+        lines = self._receivable_history(today, partner_domain)
+        for date, _date_maturity, is_sale, balance in lines:
+            index = months_between(sales_since, date)
+            if index < TREND_MONTHS:
+                opening += balance
+            if index >= 0:
+                movements[window[index]] += balance
+                sales[window[index]] += balance if is_sale else 0.0
+        not_due = self._not_due_at_month_ends(first_month, today, partner_domain, lines)
         trend, balance = [], opening
-        for month in months:
+        for index, month in enumerate(window[TREND_MONTHS:]):
             start_balance = balance
-            balance += movements.get(month, 0.0)
+            balance += movements[month]
             history = [
-                (fields.Date.subtract(month, months=back), sales.get(fields.Date.subtract(month, months=back), 0.0))
+                (fields.Date.subtract(month, months=back), sales[fields.Date.subtract(month, months=back)])
                 for back in range(2 * TREND_MONTHS)
             ]
             trend.append(
                 {
                     "month": format_date(self.env, month, date_format="MMM yyyy"),
                     "receivable": balance,
-                    "sales": sales.get(month, 0.0),
+                    "sales": sales[month],
                     "dso": dso_countback(balance, history),
-                    "cei": cei(start_balance, sales.get(month, 0.0), balance, not_due.get(month, 0.0)),
+                    "cei": cei(start_balance, sales[month], balance, not_due[index]),
                 }
             )
         return trend
 
     @api.model
-    def _not_due_at_month_ends(self, months, today, partner_domain):
-        """{first day of the month: receivables not yet due at its end (today for the current month)}: the
-        invoices' receivable lines dated by then and due after, less what was reconciled with them by then."""
-        ends = [min(fields.Date.end_of(month, "month"), today) for month in months]
-        rows = self.env.execute_query(
+    def _receivable_history(self, today, partner_domain):
+        """The receivable lines up to today, read in one index-only scan and summed by date, due date (of the
+        debits only) and whether they come from a sales journal: a few thousand rows.
+
+        :return: [(date, due date or None, from a sales journal, balance)]
+        """
+        return self.env.execute_query(
             SQL(
                 """
-                WITH line AS (
-                    SELECT line.id, line.date, line.date_maturity, line.balance
-                      FROM account_move_line line
-                      JOIN account_account account ON account.id = line.account_id
-                     WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
-                       AND account.account_type = 'asset_receivable' AND line.balance > 0
-                       AND line.date_maturity > %(first_end)s AND line.date <= %(last_end)s %(partners)s
-                ),
-                period AS (SELECT unnest(%(ends)s::date[]) AS month_end),
-                due AS (
-                    SELECT period.month_end, line.id, line.balance
-                      FROM period JOIN line ON line.date <= period.month_end AND line.date_maturity > period.month_end
-                )
-                SELECT due.month_end, SUM(due.balance) - COALESCE(SUM(paid.amount), 0)
-                  FROM due
-             LEFT JOIN LATERAL (
-                    SELECT SUM(partial.amount) AS amount FROM account_partial_reconcile partial
-                     WHERE partial.debit_move_id = due.id AND partial.max_date <= due.month_end
-                   ) paid ON TRUE
-              GROUP BY due.month_end
+                SELECT line.date, CASE WHEN line.balance > 0 THEN line.date_maturity END,
+                       line.journal_id = ANY(%(sale_journals)s), SUM(line.balance)
+                  FROM account_move_line line
+                 WHERE line.account_id IN %(accounts)s AND line.parent_state = 'posted'
+                   AND line.company_id = %(company)s AND line.date <= %(today)s %(partners)s
+              GROUP BY 1, 2, 3
                 """,
+                sale_journals=self.env["account.journal"].sudo().search([("type", "=", "sale")]).ids,
+                accounts=self._receivable_account_ids(),
                 company=self.env.company.id,
-                first_end=ends[0],
-                last_end=ends[-1],
-                ends=ends,
+                today=today,
                 partners=self._partner_filter(partner_domain),
             )
         )
-        by_end = dict(rows)
-        return {month: by_end.get(end, 0.0) for month, end in zip(months, ends, strict=True)}
+
+    @api.model
+    def _not_due_at_month_ends(self, first_month, today, partner_domain, lines):
+        """[receivables not yet due at the end of each month from ``first_month`` (today for the current
+        month)]: the invoices' receivable lines (``lines``, from _receivable_history) dated by then and due
+        after, less what was reconciled with them by then."""
+        first_end = min(fields.Date.end_of(first_month, "month"), today)
+        paid = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.date, line.date_maturity, date_trunc('month', partial.max_date::timestamp)::date,
+                       SUM(partial.amount)
+                  FROM account_partial_reconcile partial
+                  JOIN account_move_line line ON line.id = partial.debit_move_id
+                 WHERE partial.company_id = %(company)s AND partial.max_date <= %(today)s
+                   AND line.account_id IN %(accounts)s AND line.parent_state = 'posted'
+                   AND line.company_id = %(company)s AND line.balance > 0
+                   AND line.date_maturity > %(first_end)s AND line.date <= %(today)s %(partners)s
+              GROUP BY 1, 2, 3
+                """,
+                accounts=self._receivable_account_ids(),
+                company=self.env.company.id,
+                first_end=first_end,
+                today=today,
+                partners=self._partner_filter(partner_domain),
+            )
+        )
+        not_due = [0.0] * TREND_MONTHS
+        spans = [
+            (date, date_maturity, first_month, balance)
+            for date, date_maturity, _is_sale, balance in lines
+            if date_maturity and date_maturity > first_end
+        ]
+        spans += [(date, date_maturity, paid_month, -amount) for date, date_maturity, paid_month, amount in paid]
+        for date, date_maturity, since, amount in spans:
+            for index in self._not_due_months(first_month, today, date, date_maturity, since):
+                not_due[index] += amount
+        return not_due
+
+    @api.model
+    def _not_due_months(self, first_month, today, date, date_maturity, since):
+        """The months (indexes from ``first_month``, from the month of ``since`` on) at whose end an item dated
+        ``date`` and due ``date_maturity`` was not due yet. Month ``k`` ends at its last day, the current month
+        today."""
+        last = TREND_MONTHS - 1
+        start = max(months_between(first_month, date), months_between(first_month, since), 0)
+        end = last if date_maturity > today else months_between(first_month, date_maturity) - 1
+        return range(start, min(end, last) + 1)
 
     @api.model
     def _open_invoice_domain(self, partner_domain):
@@ -320,28 +393,16 @@ class RecouvrementDashboard(models.AbstractModel):
         return figures
 
     @api.model
-    def _top_debtors(self, partner_domain):
+    def _top_debtors(self, overdue_customers):
         """The customers that weigh most: overdue amount times the risk weight of their class (1 unscored)."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT item.partner_id, SUM(item.amount_total), MIN(risk.code),
-                       SUM(item.amount_total) * COALESCE(MIN(risk.risk_weight), 1)
-                  FROM %(items)s AS item
-             LEFT JOIN recouvrement_solvency solvency
-                    ON solvency.partner_id = item.partner_id AND solvency.company_id = item.company_id
-             LEFT JOIN recouvrement_risk_class risk ON risk.id = solvency.risk_class_id
-                 WHERE item.days_overdue > 0 AND item.partner_id IS NOT NULL
-              GROUP BY item.partner_id
-                HAVING SUM(item.amount_total) > 0
-              ORDER BY 4 DESC
-                 LIMIT %(limit)s
-                """,
-                items=self._aged_items(partner_domain),
-                limit=TOP_DEBTORS,
-            )
-        )
-        partners = self.env["res.partner"].browse([row[0] for row in rows])
+        weighted = sorted(
+            (
+                (overdue * weight, partner_id, overdue, code)
+                for partner_id, overdue, code, weight, _collector in overdue_customers
+            ),
+            key=lambda row: (-row[0], row[1]),
+        )[:TOP_DEBTORS]
+        partners = self.env["res.partner"].browse([row[1] for row in weighted])
         partners.fetch(["display_name"])
         return [
             {
@@ -349,28 +410,26 @@ class RecouvrementDashboard(models.AbstractModel):
                 "name": partners.browse(partner_id).display_name,
                 "overdue": overdue,
                 "risk_class": code or "",
-                "weighted": weighted,
+                "weighted": weight,
             }
-            for partner_id, overdue, code, weighted in rows
+            for weight, partner_id, overdue, code in weighted
         ]
 
     @api.model
-    def _collector_figures(self, today, partner_domain):
+    def _collector_figures(self, today, partner_domain, overdue_customers):
         """Each collector's portfolio (customers overdue, overdue amount) and this month's results (collected
         on their customers' invoices, collection actions done)."""
         company = self.env.company
         month_start = fields.Date.start_of(today, "month")
-        collector = SQL("(partner.collection_user_id ->> %s)::int", str(company.id))
+        figures = defaultdict(lambda: {"debtors": 0, "overdue": 0.0, "collected": 0.0, "actions": 0})
+        for _partner_id, overdue, _code, _weight, collector in overdue_customers:
+            figures[collector]["overdue"] += overdue
+            figures[collector]["debtors"] += 1
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH overdue AS (
-                    SELECT item.partner_id, SUM(item.amount_total) AS amount
-                      FROM %(items)s AS item
-                     WHERE item.days_overdue > 0 AND item.partner_id IS NOT NULL
-                  GROUP BY item.partner_id
-                ), collected AS (
-                    SELECT line.partner_id, SUM(partial.amount) AS amount
+                WITH collected AS (
+                    SELECT line.partner_id, SUM(partial.amount) AS amount, 0 AS actions
                       FROM account_partial_reconcile partial
                       JOIN account_move_line line ON line.id = partial.debit_move_id
                       JOIN account_move move ON move.id = line.move_id
@@ -380,50 +439,40 @@ class RecouvrementDashboard(models.AbstractModel):
                        AND move.move_type = 'out_invoice' AND paid_by.move_type != 'out_refund' %(line_partners)s
                   GROUP BY line.partner_id
                 ), actions AS (
-                    SELECT action.partner_id, COUNT(*) AS count
+                    SELECT action.partner_id, 0 AS amount, COUNT(*) AS actions
                       FROM recouvrement_action action
                      WHERE action.company_id = %(company)s AND action.state = 'done' AND action.date >= %(month_start)s
                        %(action_partners)s
                   GROUP BY action.partner_id
-                ), debtor AS (
-                    SELECT partner_id FROM overdue UNION SELECT partner_id FROM collected
-                     UNION SELECT partner_id FROM actions
-                )
-                SELECT %(collector)s, COUNT(overdue.partner_id) FILTER (WHERE overdue.amount > 0),
-                       COALESCE(SUM(overdue.amount), 0), COALESCE(SUM(collected.amount), 0),
-                       COALESCE(SUM(actions.count), 0)
-                  FROM debtor
-                  JOIN res_partner partner ON partner.id = debtor.partner_id
-             LEFT JOIN overdue ON overdue.partner_id = debtor.partner_id
-             LEFT JOIN collected ON collected.partner_id = debtor.partner_id
-             LEFT JOIN actions ON actions.partner_id = debtor.partner_id
-              GROUP BY 1
-              ORDER BY 3 DESC
+                ), result AS (SELECT * FROM collected UNION ALL SELECT * FROM actions)
+                SELECT result.partner_id, (partner.collection_user_id ->> %(company_key)s)::int,
+                       SUM(result.amount), SUM(result.actions)
+                  FROM result LEFT JOIN res_partner partner ON partner.id = result.partner_id
+              GROUP BY 1, 2
                 """,
-                items=self._aged_items(partner_domain),
                 company=company.id,
+                company_key=str(company.id),
                 month_start=month_start,
                 line_partners=self._partner_filter(partner_domain),
                 action_partners=self._partner_filter(partner_domain, "action.partner_id"),
-                collector=collector,
             )
         )
-        users = self.env["res.users"].browse([row[0] for row in rows if row[0]]).exists()
+        for _partner_id, collector, amount, actions in rows:
+            figures[collector]["collected"] += amount or 0.0
+            figures[collector]["actions"] += actions or 0
+        users = self.env["res.users"].browse([user_id for user_id in figures if user_id]).exists()
         return [
             {
                 "id": user_id or False,
                 "name": users.browse(user_id).name if user_id in users.ids else self.env._("No collector"),
-                "debtors": debtors,
-                "overdue": overdue,
-                "collected": collected,
-                "actions": actions,
+                **figure,
                 "domain": [
                     ("company_id", "=", company.id),
                     ("days_overdue", ">", 0),
                     ("partner_id.collection_user_id", "=", user_id or False),
                 ],
             }
-            for user_id, debtors, overdue, collected, actions in rows
+            for user_id, figure in sorted(figures.items(), key=lambda item: -item[1]["overdue"])
         ]
 
     # ------------------------------------------------------------------

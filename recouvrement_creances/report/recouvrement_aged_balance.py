@@ -38,9 +38,7 @@ class RecouvrementAgedBalance(models.Model):
 
     @property
     def _table_query(self):
-        today = fields.Date.context_today(self)
-        days = SQL("(%s::date - COALESCE(line.date_maturity, line.date))", today)
-        columns = [self._aged_column(days, suffix, first, last) for suffix, first, last in AGED_COLUMNS]
+        days = self._days_overdue_sql()
         return SQL(
             """
             SELECT line.id,
@@ -57,13 +55,27 @@ class RecouvrementAgedBalance(models.Model):
               JOIN account_account account ON account.id = line.account_id
               JOIN res_company company ON company.id = line.company_id
          LEFT JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE line.parent_state = 'posted'
-               AND account.account_type = 'asset_receivable'
-               AND line.reconciled IS NOT TRUE
-               AND line.amount_residual != 0
+             WHERE %(open_item)s
             """,
             days=days,
-            columns=SQL(", ").join(columns),
+            columns=SQL(", ").join(
+                SQL("%s AS %s", self._aged_column(days, first, last), SQL.identifier(f"amount_{suffix}"))
+                for suffix, first, last in AGED_COLUMNS
+            ),
+            open_item=self._open_item_sql(),
+        )
+
+    def _days_overdue_sql(self):
+        """SQL: the days the item ``line`` is overdue today (negative before its due date)."""
+        return SQL("(%s::date - COALESCE(line.date_maturity, line.date))", fields.Date.context_today(self))
+
+    def _open_item_sql(self):
+        """SQL condition: ``line`` (joined with its ``account``) is an open receivable item."""
+        return SQL(
+            """line.parent_state = 'posted'
+               AND account.account_type = 'asset_receivable'
+               AND line.reconciled IS NOT TRUE
+               AND line.amount_residual != 0"""
         )
 
     def init(self):
@@ -76,15 +88,11 @@ class RecouvrementAgedBalance(models.Model):
                 WHERE reconciled IS NOT TRUE AND amount_residual != 0"""
         )
 
-    def _aged_column(self, days, suffix, first, last):
-        """The residual of a line in the column of ``first`` to ``last`` days overdue, else 0."""
+    def _aged_column(self, days, first, last):
+        """SQL: the residual of ``line`` if it is in the column of ``first`` to ``last`` days overdue, else 0."""
         bounds = []
         if first is not None:
             bounds.append(SQL("%s >= %s", days, first))
         if last is not None:
             bounds.append(SQL("%s <= %s", days, last))
-        return SQL(
-            "CASE WHEN %s THEN line.amount_residual ELSE 0 END AS %s",
-            SQL(" AND ").join(bounds),
-            SQL.identifier(f"amount_{suffix}"),
-        )
+        return SQL("CASE WHEN %s THEN line.amount_residual ELSE 0 END", SQL(" AND ").join(bounds))

@@ -13,9 +13,19 @@ The collection effectiveness index (CEI) of a month: what was collected of what 
 
 >>> cei(opening=50000, sales=30000, closing=40000, closing_current=25000)
 72.73
+
+Months from one month to the month of a day, to bin dates by month:
+
+>>> months_between(date(2025, 12, 1), date(2026, 11, 23)), months_between(date(2025, 12, 1), date(2025, 11, 30))
+(11, -1)
 """
 
 import calendar
+
+
+def months_between(month_start, day):
+    """The number of months from the month of ``month_start`` to the month of ``day`` (negative before)."""
+    return (day.year - month_start.year) * 12 + day.month - month_start.month
 
 
 def month_days(month_start):

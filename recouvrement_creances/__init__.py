@@ -1,5 +1,6 @@
 import warnings
 
+from . import controllers
 from . import models
 from . import report
 from . import wizards

@@ -41,6 +41,11 @@ build_demo_db() {
         say "Installing ${ADDON} without demo data"
     fi
     odoo_checked "${tmp}" "${log}" -i "${ADDON}"
+    if [ "${demo}" = demo ]; then
+        # the debtors pay online with Odoo's demo payment provider (test mode, no real money)
+        say "Installing the demo payment provider (payment_demo)"
+        odoo_checked "${tmp}" "${log}" -i payment_demo
+    fi
     [ "$(psql -XtAc "SELECT demo FROM ir_module_module WHERE name = '${ADDON}'" "${tmp}")" \
         = "$([ "${demo}" = demo ] && echo t || echo f)" ] \
         || die "The demo data of ${ADDON} is not as asked (${demo}) (log: ${log})."

@@ -3,6 +3,8 @@
     python scripts/screenshots.py URL OUTDIR name=path [name=path ...]
 
 Logs in as admin/admin, then opens each path (relative to URL) and saves OUTDIR/name.png.
+SHOT_WIDTH (default 1440, e.g. 390 for a phone) sets the window width; SHOT_ANONYMOUS=1 opens the paths
+without logging in (a debtor's tokenized link); SHOT_FULL=1 captures the whole page, not only the window.
 A path may end with ``#click:CSS`` (repeated: one click after the other) to click elements before the
 screenshot.
 Uses the Chrome DevTools protocol through websocket-client (a test dependency).
@@ -82,7 +84,11 @@ class Browser:
         for click in clicks:
             self.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
             time.sleep(wait)
-        data = self.call("Page.captureScreenshot", format="png")["data"]
+        params = {"format": "png"}
+        if os.environ.get("SHOT_FULL"):
+            size = self.call("Page.getLayoutMetrics")["cssContentSize"]
+            params |= {"captureBeyondViewport": True, "clip": {**size, "x": 0, "y": 0, "scale": 1}}
+        data = self.call("Page.captureScreenshot", **params)["data"]
         with open(path, "wb") as out:
             out.write(base64.b64decode(data))
 
@@ -94,8 +100,15 @@ class Browser:
 def main(base_url, outdir, *specs):
     os.makedirs(outdir, exist_ok=True)
     browser = Browser()
-    browser.call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
-    logged_in = False
+    width = int(os.environ.get("SHOT_WIDTH", 1440))
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=900 if width > 600 else 844,
+        deviceScaleFactor=1,
+        mobile=width <= 600,
+    )
+    logged_in = bool(os.environ.get("SHOT_ANONYMOUS"))
     for spec in specs:
         name, path = spec.split("=", 1)
         if name != "login" and not logged_in:

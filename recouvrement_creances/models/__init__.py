@@ -16,6 +16,10 @@ from . import recouvrement_dashboard
 from . import recouvrement_case_stage
 from . import recouvrement_case
 from . import recouvrement_case_cost
+from . import recouvrement_dispute_reason
+from . import recouvrement_dispute
+from . import recouvrement_portal_access
+from . import recouvrement_portal
 from . import account_move
 from . import account_move_line
 from . import mail_activity

@@ -2,7 +2,7 @@ import base64
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.image import image_data_uri
@@ -29,6 +29,14 @@ STATE_TRANSITIONS = {
     "failed": {"done"},  # an email resent successfully
     "cancelled": set(),
 }
+PORTAL_EVENTS = [
+    ("payment", "Online Payment"),
+    ("plan", "Payment Plan Proposed"),
+    ("signature", "Payment Plan Signed"),
+    ("dispute", "Dispute Declared"),
+    ("dispute_message", "Dispute Message"),
+    ("promise", "Promise to Pay"),
+]
 CALL_OUTCOMES = [
     ("reached", "Reached"),
     ("no_answer", "No Answer"),
@@ -53,11 +61,13 @@ class RecouvrementAction(models.Model):
         "res.partner", string="Debtor", required=True, readonly=True, index=True, ondelete="restrict"
     )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    level_id = fields.Many2one("recouvrement.level", required=True, readonly=True, ondelete="restrict")
+    level_id = fields.Many2one("recouvrement.level", readonly=True, ondelete="restrict")
     policy_id = fields.Many2one(related="level_id.policy_id", store=True)
     needs_validation = fields.Boolean(related="level_id.needs_validation")
     invoice_penalties = fields.Boolean(related="level_id.invoice_penalties")
-    channel = fields.Selection([*CHANNELS, ("escalation", "Escalation")], required=True, readonly=True)
+    channel = fields.Selection(
+        [*CHANNELS, ("escalation", "Escalation"), ("portal", "Debtor Portal")], required=True, readonly=True
+    )
     date = fields.Date(required=True, readonly=True, index=True)
     state = fields.Selection(
         [
@@ -117,6 +127,16 @@ class RecouvrementAction(models.Model):
     exclusion_reason = fields.Char(readonly=True)
     error = fields.Text(readonly=True)
     note = fields.Html()
+    portal_event = fields.Selection(PORTAL_EVENTS, string="Done on the Portal", readonly=True)
+    portal_url = fields.Char(
+        string="Debtor Portal Link", compute="_compute_portal_url", help="The debtor's page, sent in the reminders."
+    )
+    portal_ip = fields.Char(string="IP Address", readonly=True)
+
+    _level_unless_portal = models.Constraint(
+        "CHECK (level_id IS NOT NULL OR channel = 'portal')",
+        "A collection action has a level, unless the debtor did it on the portal.",
+    )
 
     @api.depends("registered_ack_date", "registered_sent_date", "date", "level_id.notice_deadline_days", "channel")
     def _compute_notice_deadline(self):
@@ -129,11 +149,20 @@ class RecouvrementAction(models.Model):
             )
             action.notice_deadline = fields.Date.add(received, days=action.level_id.notice_deadline_days)
 
-    @api.depends("partner_id", "level_id", "channel")
+    @api.depends("partner_id", "level_id", "channel", "portal_event")
     def _compute_name(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))
+        events = dict(self._fields["portal_event"]._description_selection(self.env))
         for action in self:
-            action.name = f"{action.partner_id.name} – {action.level_id.name} – {channels.get(action.channel, '')}"
+            step = events.get(action.portal_event) if action.channel == "portal" else action.level_id.name
+            action.name = f"{action.partner_id.name} – {step or ''} – {channels.get(action.channel, '')}"
+
+    def _compute_portal_url(self):
+        """The link to the debtor's page, without login: one per debtor and company, created when needed."""
+        for company, actions in self.grouped("company_id").items():
+            links = self.env["recouvrement.portal.access"].with_company(company)._for_partners(actions.partner_id)
+            for action in actions:
+                action.portal_url = links[action.partner_id.commercial_partner_id].url
 
     @api.depends("line_ids.amount_residual", "line_ids.excluded")
     def _compute_amounts(self):
@@ -557,16 +586,9 @@ class RecouvrementAction(models.Model):
             "place_date": self.company_id._collection_place_date(self.date),
             "bank": self.company_id.partner_id.bank_ids[:1],
             "payment_reference": ", ".join(filter(None, claimed.mapped("payment_reference"))),
-            "pay_url": self._letter_payment_url(claimed[:1].move_id),
+            "pay_url": self.portal_url,
             "signatory": self._responsible_user(),
         }
-
-    def _letter_payment_url(self, invoice):
-        """Link to pay online: the portal page of the oldest invoice claimed."""
-        if not invoice:
-            return False
-        invoice._collection_ensure_access_tokens()
-        return self.get_base_url() + invoice.get_portal_url()
 
     def _letter_qr_code(self, url):
         """The payment link as a QR code image (data URI), embedded: no server needed to print it."""
@@ -755,3 +777,41 @@ class RecouvrementAction(models.Model):
             .with_context(default_action_id=self.id)
             ._get_records_action(name=self.env._("Call Outcome"), target="new")
         )
+
+    # ------------------------------------------------------------------
+    # Debtor portal
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _log_portal(self, partner, event, content, moves=None, ip_address=None, currency=None):
+        """Log what the debtor did on the portal as a done collection action of the current company: the
+        invoices concerned with what they owed at that moment, the content and the IP address."""
+        moves = moves or self.env["account.move"]
+        today = fields.Date.context_today(self)
+        action = self.sudo().create(
+            {
+                "company_id": self.env.company.id,
+                "partner_id": partner.commercial_partner_id.id,
+                "currency_id": (currency or moves.currency_id[:1] or self.env.company.currency_id).id,
+                "channel": "portal",
+                "portal_event": event,
+                "portal_ip": ip_address,
+                "date": today,
+                "note": content,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "move_id": move.id,
+                            "date_due": move.invoice_date_due,
+                            "days_overdue": max((today - move.invoice_date_due).days, 0)
+                            if move.invoice_date_due
+                            else 0,
+                            "amount_residual": move.amount_residual_signed,
+                        }
+                    )
+                    for move in moves
+                ],
+            }
+        )
+        action.write({"state": "done", "done_date": fields.Datetime.now(), "done_user_id": self.env.uid})
+        return action

@@ -95,6 +95,13 @@ class RecouvrementPaymentPlan(models.Model):
     )
     signed_document = fields.Binary(string="Signed Agreement", attachment=True)
     signed_document_name = fields.Char()
+    signed_by = fields.Char(string="Signed by", readonly=True, copy=False)
+    signed_on = fields.Datetime(string="Signature Time", readonly=True, copy=False)
+    signed_ip = fields.Char(string="Signature IP Address", readonly=True, copy=False)
+    signature = fields.Image(max_width=1024, max_height=1024, readonly=True, copy=False)
+    portal_proposed = fields.Boolean(
+        string="Proposed on the Portal", readonly=True, copy=False, help="The debtor proposed this plan online."
+    )
     penalty_ids = fields.One2many("recouvrement.penalty", "payment_plan_id", string="Penalties Waived", readonly=True)
     interest_invoice_id = fields.Many2one("account.move", readonly=True, copy=False)
     waive_penalties = fields.Boolean(

@@ -54,6 +54,22 @@ class RecouvrementPolicy(models.Model):
         default="365",
         help="365 days: each day of delay is 1/365 of the yearly rate. Actual: a day of a leap year is 1/366.",
     )
+    # Debtor portal: a plan proposed within these limits is accepted at once, beyond them it awaits a collector
+    portal_plan_max_installments = fields.Integer(
+        string="Most Installments",
+        default=6,
+        help="Installments a debtor may propose on the portal, down payment included.",
+    )
+    portal_plan_min_down_payment = fields.Float(
+        string="Least Down Payment (%)", digits=(5, 2), default=10.0, help="Share of the amount paid at once."
+    )
+    portal_plan_max_months = fields.Integer(
+        string="Longest Duration (months)", default=6, help="From today to the last installment."
+    )
+    portal_plan_min_amount = fields.Monetary(string="Least Installment", currency_field="currency_id", default=100.0)
+    portal_promise_days = fields.Integer(
+        string="Promise within (days)", default=30, help="How far ahead a debtor may promise to pay on the portal."
+    )
 
     @api.constrains("level_ids")
     def _check_level_offsets(self):
@@ -66,6 +82,31 @@ class RecouvrementPolicy(models.Model):
                         "order (found: %(offsets)s).",
                         policy=policy.name,
                         offsets=", ".join(str(offset) for offset in offsets),
+                    )
+                )
+
+    @api.constrains(
+        "portal_plan_max_installments",
+        "portal_plan_min_down_payment",
+        "portal_plan_max_months",
+        "portal_plan_min_amount",
+        "portal_promise_days",
+    )
+    def _check_portal_limits(self):
+        for policy in self:
+            if (
+                policy.portal_plan_max_installments < 1
+                or policy.portal_plan_max_months < 1
+                or policy.portal_promise_days < 1
+                or policy.portal_plan_min_amount < 0
+                or not 0 <= policy.portal_plan_min_down_payment < 100
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The portal limits of the policy “%s” are out of range: at least one installment, one month "
+                        "and one day for promises, a least installment not below zero and a down payment from 0 "
+                        "to less than 100 %%.",
+                        policy.name,
                     )
                 )
 

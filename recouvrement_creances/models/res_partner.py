@@ -121,6 +121,12 @@ class ResPartner(models.Model):
     collection_next_date = fields.Date(string="Next Action Date", compute="_compute_collection_status")
     collection_credit_hold = fields.Boolean(string="Credit Hold", compute="_compute_collection_hold")
     collection_hold_reason = fields.Char(string="Held Because", compute="_compute_collection_hold")
+    collection_portal_access_ids = fields.One2many(
+        "recouvrement.portal.access",
+        "partner_id",
+        string="Debtor Portal Links",
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
     collection_hold_ids = fields.One2many(
         "recouvrement.credit.hold",
         "partner_id",

@@ -151,3 +151,25 @@ class TestTours(HttpCase):
         self._overdue_invoice(debtor, 120, amount=90000.0)
         self.env["recouvrement.solvency"]._files_of(debtor).action_compute_score()
         self.start_tour("/odoo/recouvrement-dashboard", "recouvrement_dashboard_tour", login="admin")
+
+    def test_debtor_signs_a_plan_and_pays_online_from_the_emailed_link(self):
+        debtor = self._debtor("Tour Portail Débiteur")
+        invoice = self._overdue_invoice(debtor, 40, amount=1500.0)
+        run = self.env["recouvrement.run"].create(
+            {"date": fields.Date.today(), "partner_ids": [Command.set(debtor.ids)]}
+        )
+        run.action_propose()
+        run.action_execute()
+        email = run.action_ids.filtered(lambda action: action.channel == "email").mail_message_id
+        link = self.env["recouvrement.portal.access"]._for_partners(debtor)[debtor]
+        url = f"/my/recouvrement?access_token={link.token}"
+        self.assertIn(url, email.body)
+        self.start_tour(url, "recouvrement_portal_tour")
+        plan = self.env["recouvrement.payment.plan"].search([("partner_id", "=", debtor.id)])
+        self.assertRecordValues(plan, [{"state": "active", "signed_by": "Jean Portail", "portal_proposed": True}])
+        self.assertEqual(plan.line_ids.mapped("amount"), [150.0, 675.0, 675.0])
+        self.assertEqual(plan.line_ids.mapped("is_paid"), [True, False, False])
+        self.assertEqual(invoice.amount_residual, 1350.0)
+        self.assertEqual(base64.b64decode(plan.signed_document)[:4], b"%PDF")
+        events = self.env["recouvrement.action"].search([("partner_id", "=", debtor.id), ("channel", "=", "portal")])
+        self.assertEqual(set(events.mapped("portal_event")), {"plan", "signature", "payment"})

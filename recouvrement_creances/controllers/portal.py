@@ -1,0 +1,313 @@
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+from werkzeug.exceptions import BadRequest, NotFound
+
+from odoo import http
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.account_payment.controllers.portal import PortalAccount
+
+BASE = "/my/recouvrement"
+
+
+class RecouvrementPortal(PortalAccount):
+    """The debtor's collection page and what the debtor does from it. The debtor is the commercial entity
+    of the portal user, or of a link sent in a reminder (``access_token``); anything else is a 404 that
+    says nothing of what exists."""
+
+    # ------------------------------------------------------------------
+    # Who the debtor is
+    # ------------------------------------------------------------------
+
+    def _recouvrement_debtor(self, access_token=None):
+        """(portal service, customer) of the request, or NotFound. The service runs as superuser in the
+        debtor's company and language; the customer is read in that environment."""
+        if access_token:
+            link = request.env["recouvrement.portal.access"].sudo()._from_token(access_token)
+            if not link:
+                raise NotFound()
+            partner, company = link.partner_id.commercial_partner_id, link.company_id
+        elif request.env.user._is_public():
+            raise NotFound()
+        else:
+            partner, company = request.env.user.partner_id.commercial_partner_id, request.env.company
+        service = (
+            request.env["recouvrement.portal"]
+            .sudo()
+            .with_company(company)
+            .with_context(
+                lang=partner.lang or company.partner_id.lang,
+                allowed_company_ids=[company.id],
+                # the statement and the agreement are real PDFs, also when the tests run
+                force_report_rendering=True,
+            )
+        )
+        return service, partner.with_env(service.env)
+
+    def _recouvrement_url(self, path="", access_token=None, **params):
+        query = urlencode({key: value for key, value in {"access_token": access_token, **params}.items() if value})
+        return f"{BASE}{path}" + (f"?{query}" if query else "")
+
+    def _recouvrement_ip(self):
+        return request.httprequest.remote_addr
+
+    def _recouvrement_render(self, template, service, partner, access_token, **values):
+        request.update_context(lang=service.env.context["lang"])
+        values = {
+            **service._page_values(partner),
+            "access_token": access_token,
+            "url": lambda path="", **params: self._recouvrement_url(path, access_token, **params),
+            "page_name": "recouvrement",
+            **values,
+        }
+        return request.render(template, values)
+
+    # ------------------------------------------------------------------
+    # The page and the statement
+    # ------------------------------------------------------------------
+
+    @http.route(BASE, type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def recouvrement_page(self, access_token=None, message=None, error=None, **kwargs):
+        if not access_token and request.env.user._is_public():
+            return request.redirect(f"/web/login?redirect={BASE}")
+        service, partner = self._recouvrement_debtor(access_token)
+        return self._recouvrement_render(
+            "recouvrement_creances.portal_recouvrement_page",
+            service,
+            partner,
+            access_token,
+            message=message,
+            error=error,
+        )
+
+    @http.route(f"{BASE}/statement", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def recouvrement_statement(self, access_token=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        report = service.env.ref("recouvrement_creances.action_report_collection_statement")
+        pdf, _type = service.env["ir.actions.report"]._render_qweb_pdf(report, partner.ids)
+        filename = service.env._("Statement - %s.pdf", partner.name)
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )
+
+    # ------------------------------------------------------------------
+    # Paying online
+    # ------------------------------------------------------------------
+
+    @http.route(f"{BASE}/pay", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def recouvrement_pay(self, access_token=None, selection=None, **kwargs):
+        """The payment form for what the debtor chose: all, some invoices (``move_ids``) or an installment."""
+        service, partner = self._recouvrement_debtor(access_token)
+        move_ids = request.httprequest.args.getlist("move_ids")
+        if selection == "invoices" or (not selection and move_ids):
+            selection = "invoices-" + "-".join(move_id for move_id in move_ids if move_id.isdigit())
+        try:
+            documents, amount, currency, label = service._payable(partner, selection)
+        except ValidationError as error:
+            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]))
+        payment_values = self._get_common_page_view_values(
+            invoices_data={
+                "partner": partner,
+                "company": service.env.company,
+                "total_amount": amount,
+                "currency": currency,
+                "amount_residual": amount,
+                "payment_reference": label[:60],
+                "landing_route": self._recouvrement_url("", access_token, message="paid"),
+                "transaction_route": f"{BASE}/transaction/{selection}",
+            },
+            access_token=access_token,
+        )
+        payment_values.pop("access_token")  # the debtor's token, already in the page's values
+        return self._recouvrement_render(
+            "recouvrement_creances.portal_recouvrement_pay",
+            service,
+            partner,
+            access_token,
+            selection=selection,
+            documents=documents,
+            amount=amount,
+            pay_currency=currency,
+            label=label,
+            **payment_values,
+        )
+
+    @http.route(f"{BASE}/transaction/<string:selection>", type="jsonrpc", auth="public")
+    def recouvrement_transaction(self, selection, access_token=None, amount=None, csrf_token=None, **kwargs):
+        """Create the transaction of ``selection``: its amount and invoices are computed here; a different
+        amount sent by the browser is refused."""
+        if not request.validate_csrf(csrf_token):
+            raise BadRequest()
+        service, partner = self._recouvrement_debtor(access_token)
+        documents, due, currency, label = service._payable(partner, selection)
+        try:
+            sent = float(amount)
+        except (TypeError, ValueError):
+            sent = None
+        if sent is None or currency.compare_amounts(sent, due) != 0:
+            raise ValidationError(service.env._("The amount to pay does not match what is due. Reload the page."))
+        self._validate_transaction_kwargs(kwargs, additional_allowed_keys={"payment_reference"})
+        for key in ("payment_reference", "reference_prefix", "partner_id", "currency_id"):
+            kwargs.pop(key, None)
+        kwargs.update(
+            {
+                "amount": due,
+                "currency_id": currency.id,
+                "partner_id": partner.id,
+                "reference_prefix": None,
+                "landing_route": self._recouvrement_url("", access_token, message="paid"),
+            }
+        )
+        tx_sudo = self._create_transaction(
+            custom_create_values={"invoice_ids": [(6, 0, documents.ids)]},
+            **kwargs,
+        )
+        service.env["recouvrement.action"]._log_portal(
+            partner,
+            "payment",
+            Markup("<p>%s</p>")
+            % service.env._(
+                "Online payment of %(amount)s started (%(label)s), transaction %(reference)s.",
+                amount=currency.format(due),
+                label=label,
+                reference=tx_sudo.reference,
+            ),
+            documents,
+            self._recouvrement_ip(),
+            currency,
+        )
+        return tx_sudo._get_processing_values()
+
+    # ------------------------------------------------------------------
+    # Payment plan
+    # ------------------------------------------------------------------
+
+    @http.route(f"{BASE}/plan", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def recouvrement_plan_form(self, access_token=None, error=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        return self._recouvrement_render(
+            "recouvrement_creances.portal_recouvrement_plan_form", service, partner, access_token, error=error
+        )
+
+    @http.route(f"{BASE}/plan", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
+    def recouvrement_plan_propose(
+        self, access_token=None, installment_count=None, down_payment=None, first_date=None, **kwargs
+    ):
+        service, partner = self._recouvrement_debtor(access_token)
+        move_ids = request.httprequest.form.getlist("move_ids")
+        try:
+            plan = service._propose_plan(
+                partner, move_ids, installment_count, down_payment, first_date, self._recouvrement_ip()
+            )
+        except (UserError, ValidationError) as error:
+            return request.redirect(self._recouvrement_url("/plan", access_token, error=error.args[0]))
+        return request.redirect(self._recouvrement_url(f"/plan/{plan.id}", access_token))
+
+    @http.route(f"{BASE}/plan/<int:plan_id>", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def recouvrement_plan(self, plan_id, access_token=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        try:
+            plan = service._plan_of(partner, plan_id, states=("draft", "proposed", "active", "completed", "broken"))
+        except ValidationError:
+            raise NotFound() from None
+        return self._recouvrement_render(
+            "recouvrement_creances.portal_recouvrement_plan", service, partner, access_token, plan=plan
+        )
+
+    @http.route(
+        [f"{BASE}/plan/<int:plan_id>/sign", f"{BASE}/plan/<int:plan_id>/sign/<string:access_token>"],
+        type="jsonrpc",
+        auth="public",
+    )
+    def recouvrement_plan_sign(self, plan_id, access_token=None, name=None, signature=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        try:
+            service._plan_of(partner, plan_id, states=("proposed",))
+        except ValidationError:
+            raise NotFound() from None
+        try:
+            service._sign_plan(partner, plan_id, name, signature, self._recouvrement_ip())
+        except (UserError, ValidationError) as error:
+            return {"error": error.args[0]}
+        return {
+            "force_refresh": True,
+            "redirect_url": self._recouvrement_url(f"/plan/{plan_id}", access_token),
+        }
+
+    @http.route(
+        f"{BASE}/plan/<int:plan_id>/agreement", type="http", auth="public", methods=["GET"], website=True, sitemap=False
+    )
+    def recouvrement_plan_agreement(self, plan_id, access_token=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        try:
+            plan = service._plan_of(partner, plan_id, states=("active", "completed", "broken"))
+        except ValidationError:
+            raise NotFound() from None
+        if not plan.signed_document:
+            raise NotFound()
+        return (
+            request.env["ir.binary"]._get_stream_from(plan.sudo(), "signed_document").get_response(as_attachment=True)
+        )
+
+    # ------------------------------------------------------------------
+    # Dispute and promise
+    # ------------------------------------------------------------------
+
+    @http.route(f"{BASE}/dispute", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
+    def recouvrement_dispute_declare(self, access_token=None, reason_id=None, message=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        files = [
+            (upload.filename, upload.mimetype, upload.read())
+            for upload in request.httprequest.files.getlist("attachments")
+            if upload.filename
+        ]
+        try:
+            dispute = service._declare_dispute(
+                partner,
+                request.httprequest.form.getlist("move_ids"),
+                reason_id,
+                message,
+                files,
+                self._recouvrement_ip(),
+            )
+        except (UserError, ValidationError) as error:
+            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]) + "#dispute")
+        return request.redirect(self._recouvrement_url(f"/dispute/{dispute.id}", access_token))
+
+    @http.route(
+        f"{BASE}/dispute/<int:dispute_id>", type="http", auth="public", methods=["GET"], website=True, sitemap=False
+    )
+    def recouvrement_dispute(self, dispute_id, access_token=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        company = service.env.company
+        dispute = service.env["recouvrement.dispute"].search(
+            [("id", "=", dispute_id), ("partner_id", "=", partner.id), ("company_id", "=", company.id)]
+        )
+        if not dispute:
+            raise NotFound()
+        return self._recouvrement_render(
+            "recouvrement_creances.portal_recouvrement_dispute",
+            service,
+            partner,
+            access_token,
+            dispute=dispute,
+            dispute_token=dispute._portal_ensure_token(),
+        )
+
+    @http.route(f"{BASE}/promise", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
+    def recouvrement_promise(self, access_token=None, date=None, amount=None, **kwargs):
+        service, partner = self._recouvrement_debtor(access_token)
+        try:
+            service._promise(
+                partner, request.httprequest.form.getlist("move_ids"), date, amount, self._recouvrement_ip()
+            )
+        except (UserError, ValidationError) as error:
+            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]) + "#promise")
+        return request.redirect(self._recouvrement_url("", access_token, message="promise"))

@@ -1,0 +1,411 @@
+import base64
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date
+
+# Files a debtor may attach to a dispute
+DISPUTE_MAX_FILE_SIZE = 10 * 1024 * 1024
+DISPUTE_MAX_FILES = 5
+DISPUTE_MIMETYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"}
+
+
+class RecouvrementPortal(models.AbstractModel):
+    """What the debtor sees and does on the portal, for one customer (commercial entity) of the current
+    company. The controller checks who the debtor is, then calls these methods as superuser: every method
+    reads and writes the records of that customer only, and every amount is computed here."""
+
+    _name = "recouvrement.portal"
+    _description = "Debtor Portal"
+
+    # ------------------------------------------------------------------
+    # The page
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _open_documents(self, partner):
+        """The customer's posted invoices and credit notes still open in the current company, oldest due first."""
+        return self.env["account.move"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="invoice_date_due, id",
+        )
+
+    @api.model
+    def _page_values(self, partner):
+        """Everything the debtor's page shows."""
+        today = fields.Date.context_today(self)
+        documents = self._open_documents(partner)
+        invoices = documents.filtered(lambda move: move.move_type == "out_invoice")
+        credits = documents - invoices
+        penalties = invoices._collection_penalty_figures(today)
+        currency = documents.currency_id[:1] or self.env.company.currency_id
+        plans = self.env["recouvrement.payment.plan"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("state", "in", ("draft", "proposed", "active")),
+            ]
+        )
+        planned = plans.filtered(lambda plan: plan.state == "active").move_ids
+        disputes = self.env["recouvrement.dispute"].search(
+            [("company_id", "=", self.env.company.id), ("partner_id", "=", partner.commercial_partner_id.id)],
+            limit=20,
+        )
+        policy = self._policy(partner)
+        return {
+            "partner": partner.commercial_partner_id,
+            "company": self.env.company,
+            "today": today,
+            "currency": currency,
+            "invoices": invoices,
+            "credits": credits,
+            "penalties": penalties,
+            "overdue": invoices.filtered(lambda move: move.invoice_date_due and move.invoice_date_due < today),
+            "total_due": currency.round(sum(documents.mapped("amount_residual_signed"))),
+            "total_penalties": currency.round(
+                sum(figure["penalty"] + figure["indemnity_due"] for figure in penalties.values())
+            ),
+            "plans": plans,
+            "planned": planned,
+            "disputes": disputes,
+            "disputed": invoices.filtered("collection_dispute"),
+            "promises": self.env["recouvrement.promise"].search(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("state", "=", "open"),
+                ]
+            ),
+            "reasons": self.env["recouvrement.dispute.reason"].search([("active", "=", True)]),
+            "policy": policy,
+            "promise_last_date": fields.Date.add(today, days=policy.portal_promise_days),
+        }
+
+    @api.model
+    def _policy(self, partner):
+        """The collection policy of the customer in the current company (its portal limits)."""
+        commercial = partner.commercial_partner_id
+        return commercial._collection_policies()[commercial]
+
+    @api.model
+    def _documents_of(self, partner, move_ids):
+        """The open documents of the customer among ``move_ids``; any other id (another customer's, closed,
+        unknown) is refused."""
+        ids = {int(move_id) for move_id in move_ids}
+        documents = self._open_documents(partner).filtered(lambda move: move.id in ids)
+        if not ids or len(documents) != len(ids):
+            raise ValidationError(self.env._("Select your open invoices."))
+        return documents
+
+    # ------------------------------------------------------------------
+    # Paying
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _payable(self, partner, selection):
+        """What ``selection`` asks to pay, computed here: (documents, amount, currency, label).
+
+        ``selection`` is ``all`` (every open document, credit notes deducted), ``invoices-<id>-<id>…`` or
+        ``installment-<installment id>`` (the next installment of the customer's active plan)."""
+        kind, _sep, rest = (selection or "").partition("-")
+        if kind == "all":
+            documents = self._open_documents(partner).filtered(lambda move: not move.collection_dispute)
+            label = self.env._("All that is due")
+        elif kind == "invoices":
+            ids = [part for part in rest.split("-") if part.isdigit()]
+            documents = self._documents_of(partner, ids)
+            label = ", ".join(documents.mapped("name"))
+        elif kind == "installment" and rest.isdigit():
+            installment = self._installment_of(partner, int(rest))
+            plan = installment.plan_id
+            documents = plan.move_ids.filtered(lambda move: move.amount_residual)
+            amount = plan.currency_id.round(installment.amount - installment.amount_paid)
+            label = self.env._(
+                "Installment of %(date)s of your payment plan", date=format_date(self.env, installment.date_due)
+            )
+            return documents, amount, plan.currency_id, label
+        else:
+            raise ValidationError(self.env._("Choose what to pay."))
+        if len(documents.currency_id) > 1:
+            raise ValidationError(self.env._("Pay the invoices of each currency separately."))
+        currency = documents.currency_id[:1] or self.env.company.currency_id
+        amount = currency.round(sum(documents.mapped("amount_residual_signed")))
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise ValidationError(self.env._("Nothing is left to pay on this selection."))
+        return documents, amount, currency, label
+
+    @api.model
+    def _installment_of(self, partner, installment_id):
+        installment = self.env["recouvrement.payment.plan.line"].search(
+            [
+                ("id", "=", installment_id),
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("plan_id.state", "=", "active"),
+                ("is_paid", "=", False),
+            ]
+        )
+        if not installment:
+            raise ValidationError(self.env._("This installment is not yours to pay, or is already paid."))
+        return installment
+
+    # ------------------------------------------------------------------
+    # Payment plan
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _propose_plan(self, partner, move_ids, installment_count, down_payment_rate, first_date, ip_address):
+        """Build the plan the debtor asks for on the chosen invoices (their residual, computed here). Within the
+        policy's limits it is accepted at once (proposed, to sign); beyond them it waits for the collector."""
+        moves = self._documents_of(partner, move_ids).filtered(lambda move: move.move_type == "out_invoice")
+        Plan = self.env["recouvrement.payment.plan"]
+        try:
+            count = int(installment_count)
+            rate = float(down_payment_rate or 0.0)
+            first = fields.Date.to_date(first_date)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                self.env._("Give a number of installments, a down payment and a first date.")
+            ) from None
+        if not first or count < 1 or not 0 <= rate < 100:
+            raise ValidationError(
+                self.env._("Give at least one installment, a down payment from 0 to less than 100 %, and a first date.")
+            )
+        Plan._check_coverable(moves, sum(moves.mapped("amount_residual")), first)
+        currency = moves.currency_id
+        amount = currency.round(sum(moves.mapped("amount_residual")))
+        down_payment = currency.round(amount * rate / 100)
+        wizard = self.env["recouvrement.payment.plan.wizard"].create(
+            {
+                "company_id": self.env.company.id,
+                "partner_id": partner.commercial_partner_id.id,
+                "move_ids": [fields.Command.set(moves.ids)],
+                "down_payment": down_payment,
+                "split": "count",
+                # the down payment is one of the installments the debtor counted
+                "installment_count": max(count - 1, 1) if down_payment else count,
+                "frequency": "monthly",
+                "first_date": first,
+            }
+        )
+        schedule = wizard._schedule()
+        plan = Plan.create(wizard._plan_values(schedule) | {"portal_proposed": True})
+        breaches = self._plan_breaches(plan, self._policy(partner), rate)
+        content = Markup("<p>%s</p>") % self.env._(
+            "Plan of %(count)s installments proposed on the portal, %(amount)s in all, first due %(date)s.",
+            count=len(plan.line_ids),
+            amount=currency.format(plan.amount_total),
+            date=format_date(self.env, plan.line_ids[:1].date_due),
+        )
+        if breaches:
+            content += Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Beyond the policy's limits, it awaits a collector's approval:"),
+                Markup().join(Markup("<li>%s</li>") % breach for breach in breaches),
+            )
+            plan.message_post(body=content)
+            plan.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Approve or refuse the payment plan proposed on the portal"),
+                note=content,
+                user_id=self._collector(partner).id,
+            )
+        else:
+            plan.action_propose()
+            plan.message_post(body=content + Markup("<p>%s</p>") % self.env._("Within the policy's limits: accepted."))
+        self.env["recouvrement.action"]._log_portal(partner, "plan", content, moves, ip_address, currency)
+        return plan
+
+    @api.model
+    def _plan_breaches(self, plan, policy, down_payment_rate):
+        """What in the plan goes beyond the portal limits of ``policy`` (empty: the plan is accepted)."""
+        currency = plan.currency_id
+        lines = plan.line_ids.sorted("date_due")
+        breaches = []
+        if len(lines) > policy.portal_plan_max_installments:
+            breaches.append(
+                self.env._(
+                    "%(count)s installments, at most %(limit)s.",
+                    count=len(lines),
+                    limit=policy.portal_plan_max_installments,
+                )
+            )
+        if down_payment_rate < policy.portal_plan_min_down_payment:
+            breaches.append(
+                self.env._(
+                    "A down payment of %(rate)s %%, at least %(limit)s %%.",
+                    rate=round(down_payment_rate, 2),
+                    limit=round(policy.portal_plan_min_down_payment, 2),
+                )
+            )
+        last_allowed = fields.Date.add(fields.Date.context_today(self), months=policy.portal_plan_max_months)
+        if lines[-1:].date_due and lines[-1].date_due > last_allowed:
+            breaches.append(
+                self.env._(
+                    "Last installment on %(date)s, at most %(months)s months ahead.",
+                    date=format_date(self.env, lines[-1].date_due),
+                    months=policy.portal_plan_max_months,
+                )
+            )
+        smallest = min(lines.mapped("amount"), default=0.0)
+        if currency.compare_amounts(smallest, policy.portal_plan_min_amount) < 0:
+            breaches.append(
+                self.env._(
+                    "An installment of %(amount)s, at least %(limit)s.",
+                    amount=currency.format(smallest),
+                    limit=currency.format(policy.portal_plan_min_amount),
+                )
+            )
+        return breaches
+
+    @api.model
+    def _plan_of(self, partner, plan_id, states=("draft", "proposed", "active")):
+        plan = self.env["recouvrement.payment.plan"].search(
+            [
+                ("id", "=", plan_id),
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("state", "in", states),
+            ]
+        )
+        if not plan:
+            raise ValidationError(self.env._("This payment plan is not available."))
+        return plan
+
+    @api.model
+    def _sign_plan(self, partner, plan_id, name, signature, ip_address):
+        """The debtor signs the accepted plan: it becomes active, and the signed agreement, with the name, time
+        and IP address of the signature, is stored on the plan (an acknowledgement of the debt)."""
+        plan = self._plan_of(partner, plan_id, states=("proposed",))
+        if not (name or "").strip() or not signature:
+            raise ValidationError(self.env._("Type your name and sign."))
+        plan.write(
+            {
+                "signed_by": name.strip(),
+                "signed_on": fields.Datetime.now(),
+                "signed_ip": ip_address,
+                "signed_date": fields.Date.context_today(self),
+                "signature": signature,
+            }
+        )
+        plan.action_activate()
+        report = self.env.ref("recouvrement_creances.action_report_payment_plan_agreement")
+        pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, plan.ids)
+        plan.write(
+            {
+                "signed_document": base64.b64encode(pdf),
+                "signed_document_name": f"{plan.name}.pdf",
+            }
+        )
+        content = Markup("<p>%s</p>") % self.env._(
+            "Payment plan signed by %(name)s from %(ip)s.", name=plan.signed_by, ip=ip_address or "?"
+        )
+        plan.message_post(body=content)
+        self.env["recouvrement.action"]._log_portal(
+            partner, "signature", content, plan.move_ids, ip_address, plan.currency_id
+        )
+        return plan
+
+    # ------------------------------------------------------------------
+    # Dispute and promise
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _declare_dispute(self, partner, move_ids, reason_id, message, files, ip_address):
+        """The debtor contests invoices: ``files`` are [(name, mimetype, bytes)], checked here."""
+        moves = self._documents_of(partner, move_ids).filtered(lambda move: move.move_type == "out_invoice")
+        reason = self.env["recouvrement.dispute.reason"].browse(int(reason_id or 0)).exists()
+        if not moves or not reason or not reason.active:
+            raise ValidationError(self.env._("Choose the invoices and the reason of the dispute."))
+        self._check_files(files)
+        dispute = self.env["recouvrement.dispute"].create(
+            {
+                "partner_id": partner.commercial_partner_id.id,
+                "move_ids": [fields.Command.set(moves.ids)],
+                "reason_id": reason.id,
+                "description": (message or "").strip(),
+            }
+        )
+        attachments = self.env["ir.attachment"].create(
+            [
+                {"name": name, "raw": data, "mimetype": mimetype, "res_model": dispute._name, "res_id": dispute.id}
+                for name, mimetype, data in files
+            ]
+        )
+        content = Markup("<p>%s</p>") % self.env._(
+            "Dispute declared on the portal: %(reason)s. %(message)s", reason=reason.name, message=message or ""
+        )
+        dispute.message_post(
+            body=content,
+            author_id=partner.commercial_partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=attachments.ids,
+        )
+        dispute._schedule_collector_activity()
+        self.env["recouvrement.action"]._log_portal(partner, "dispute", content, moves, ip_address)
+        return dispute
+
+    @api.model
+    def _check_files(self, files):
+        if len(files) > DISPUTE_MAX_FILES:
+            raise ValidationError(self.env._("Attach at most %s files.", DISPUTE_MAX_FILES))
+        for name, mimetype, data in files:
+            if len(data) > DISPUTE_MAX_FILE_SIZE:
+                raise ValidationError(self.env._("The file %s is larger than 10 MB.", name))
+            if mimetype not in DISPUTE_MIMETYPES:
+                raise ValidationError(self.env._("The file %s is not a PDF, an image or a text file.", name))
+
+    @api.model
+    def _promise(self, partner, move_ids, date, amount, ip_address):
+        """The debtor promises to pay ``amount`` of the chosen invoices by ``date``: the reminders pause until
+        then. The date must be within the policy's limit, the amount at most what the invoices owe."""
+        moves = self._documents_of(partner, move_ids).filtered(lambda move: move.move_type == "out_invoice")
+        today = fields.Date.context_today(self)
+        policy = self._policy(partner)
+        try:
+            date = fields.Date.to_date(date)
+            amount = float(amount)
+        except (TypeError, ValueError):
+            raise ValidationError(self.env._("Give the date and the amount you promise to pay.")) from None
+        currency = moves.currency_id[:1]
+        owed = currency.round(sum(moves.mapped("amount_residual")))
+        if not moves or len(moves.currency_id) > 1:
+            raise ValidationError(self.env._("Choose your open invoices, in one currency."))
+        if not date or not today <= date <= fields.Date.add(today, days=policy.portal_promise_days):
+            raise ValidationError(self.env._("Promise a date within the next %s days.", policy.portal_promise_days))
+        amount = currency.round(amount)
+        if currency.compare_amounts(amount, 0) <= 0 or currency.compare_amounts(amount, owed) > 0:
+            raise ValidationError(
+                self.env._("Promise an amount of at most %s, what these invoices owe.", currency.format(owed))
+            )
+        promise = self.env["recouvrement.promise"].create(
+            {
+                "partner_id": partner.commercial_partner_id.id,
+                "currency_id": currency.id,
+                "move_ids": [fields.Command.set(moves.ids)],
+                "amount": amount,
+                "date": date,
+                "note": self.env._("Promised on the portal."),
+            }
+        )
+        content = Markup("<p>%s</p>") % self.env._(
+            "Promise to pay %(amount)s by %(date)s made on the portal.",
+            amount=currency.format(amount),
+            date=format_date(self.env, date),
+        )
+        self.env["recouvrement.action"]._log_portal(partner, "promise", content, moves, ip_address, currency)
+        return promise
+
+    @api.model
+    def _collector(self, partner):
+        """Who answers the debtor: the customer's collector, else the salesperson, else the administrator."""
+        commercial = partner.commercial_partner_id
+        return commercial.collection_user_id or commercial.user_id or self.env.ref("base.user_admin")

@@ -6,10 +6,13 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools.lru import LRU
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
 BASE = "/my/recouvrement"
+# the last contents of debtors' pages, by debtor and version of what they show (per server process)
+PAGE_CONTENTS = LRU(256)
 
 
 class RecouvrementPortal(PortalAccount):
@@ -73,14 +76,34 @@ class RecouvrementPortal(PortalAccount):
         if not access_token and request.env.user._is_public():
             return request.redirect(f"/web/login?redirect={BASE}")
         service, partner = self._recouvrement_debtor(access_token)
-        return self._recouvrement_render(
+        request.update_context(lang=service.env.context["lang"])
+        return request.render(
             "recouvrement_creances.portal_recouvrement_page",
-            service,
-            partner,
-            access_token,
-            message=message,
-            error=error,
+            {
+                "partner": partner,
+                "company": service.env.company,
+                "url": lambda path="", **params: self._recouvrement_url(path, access_token, **params),
+                "page_name": "recouvrement",
+                "message": message,
+                "error": error,
+                "content": self._recouvrement_page_content(service, partner, access_token),
+            },
         )
+
+    def _recouvrement_page_content(self, service, partner, access_token):
+        """The page's content, rendered again only when what it shows changed (see _page_version): a debtor
+        with hundreds of invoices reloads it without computing their penalties again."""
+        key = (request.db, partner.id, service.env.company.id, access_token, service._page_version(partner))
+        content = PAGE_CONTENTS.get(key)
+        if content is None:
+            values = {
+                **service._page_values(partner),
+                "access_token": access_token,
+                "url": lambda path="", **params: self._recouvrement_url(path, access_token, **params),
+            }
+            content = service.env["ir.qweb"]._render("recouvrement_creances.portal_recouvrement_page_content", values)
+            PAGE_CONTENTS[key] = content
+        return content
 
     @http.route(f"{BASE}/statement", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
     def recouvrement_statement(self, access_token=None, **kwargs):
@@ -260,6 +283,25 @@ class RecouvrementPortal(PortalAccount):
     # Dispute and promise
     # ------------------------------------------------------------------
 
+    def _recouvrement_chosen_form(self, template, access_token):
+        """The form of a promise or a dispute on the invoices ticked on the page."""
+        service, partner = self._recouvrement_debtor(access_token)
+        try:
+            chosen = service._documents_of(partner, request.httprequest.args.getlist("move_ids")).filtered(
+                lambda move: move.move_type == "out_invoice"
+            )
+        except ValidationError as error:
+            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]))
+        return self._recouvrement_render(template, service, partner, access_token, chosen=chosen)
+
+    @http.route(f"{BASE}/promise", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def recouvrement_promise_form(self, access_token=None, **kwargs):
+        return self._recouvrement_chosen_form("recouvrement_creances.portal_recouvrement_promise_form", access_token)
+
+    @http.route(f"{BASE}/dispute", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def recouvrement_dispute_form(self, access_token=None, **kwargs):
+        return self._recouvrement_chosen_form("recouvrement_creances.portal_recouvrement_dispute_form", access_token)
+
     @http.route(f"{BASE}/dispute", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
     def recouvrement_dispute_declare(self, access_token=None, reason_id=None, message=None, **kwargs):
         service, partner = self._recouvrement_debtor(access_token)
@@ -278,7 +320,7 @@ class RecouvrementPortal(PortalAccount):
                 self._recouvrement_ip(),
             )
         except (UserError, ValidationError) as error:
-            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]) + "#dispute")
+            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]))
         return request.redirect(self._recouvrement_url(f"/dispute/{dispute.id}", access_token))
 
     @http.route(
@@ -309,5 +351,5 @@ class RecouvrementPortal(PortalAccount):
                 partner, request.httprequest.form.getlist("move_ids"), date, amount, self._recouvrement_ip()
             )
         except (UserError, ValidationError) as error:
-            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]) + "#promise")
+            return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]))
         return request.redirect(self._recouvrement_url("", access_token, message="promise"))

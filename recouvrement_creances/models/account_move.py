@@ -23,6 +23,12 @@ COLLECTION_FIELDS = {"collection_dispute", "collection_dispute_reason", "collect
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # The open customer documents of a debtor: its portal page and its collection figures read them by
+    # commercial partner, which Odoo does not index.
+    _recouvrement_open_by_debtor_idx = models.Index(
+        "(commercial_partner_id, company_id) WHERE state = 'posted' AND payment_state IN ('not_paid', 'partial')"
+    )
+
     collection_level_id = fields.Many2one(
         "recouvrement.level",
         copy=False,

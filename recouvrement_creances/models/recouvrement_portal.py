@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 # Files a debtor may attach to a dispute
 DISPUTE_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -88,6 +88,41 @@ class RecouvrementPortal(models.AbstractModel):
             "policy": policy,
             "promise_last_date": fields.Date.add(today, days=policy.portal_promise_days),
         }
+
+    @api.model
+    def _page_version(self, partner):
+        """What the page shows depends on, in one query: the number, last change and amounts of the customer's
+        open documents, plans and installments, penalties, disputes and promises, the policies and the rates, and
+        the customer itself. The page's content is kept while it is the same (with the date and the language)."""
+        commercial = partner.commercial_partner_id
+        company = self.env.company.id
+        self.env.flush_all()
+        [version] = self.env.execute_query(
+            SQL(
+                """
+                SELECT (SELECT ROW(COUNT(*), MAX(write_date), SUM(amount_residual_signed))::text FROM account_move
+                         WHERE commercial_partner_id = %(partner)s AND company_id = %(company)s AND state = 'posted'
+                           AND payment_state IN ('not_paid', 'partial') AND move_type IN ('out_invoice', 'out_refund')),
+                       (SELECT ROW(COUNT(*), MAX(write_date))::text FROM recouvrement_payment_plan
+                         WHERE partner_id = %(partner)s AND company_id = %(company)s),
+                       (SELECT ROW(MAX(write_date), SUM(amount_paid))::text FROM recouvrement_payment_plan_line
+                         WHERE partner_id = %(partner)s AND company_id = %(company)s),
+                       (SELECT ROW(COUNT(*), MAX(write_date))::text FROM recouvrement_penalty
+                         WHERE partner_id = %(partner)s AND company_id = %(company)s),
+                       (SELECT ROW(COUNT(*), MAX(write_date), COUNT(*) FILTER (WHERE state = 'open'))::text
+                          FROM recouvrement_dispute
+                         WHERE partner_id = %(partner)s AND company_id = %(company)s),
+                       (SELECT ROW(COUNT(*), MAX(write_date))::text FROM recouvrement_promise
+                         WHERE partner_id = %(partner)s AND company_id = %(company)s),
+                       (SELECT MAX(write_date)::text FROM recouvrement_policy WHERE company_id = %(company)s),
+                       (SELECT ROW(COUNT(*), MAX(write_date))::text FROM recouvrement_rate),
+                       (SELECT write_date::text FROM res_partner WHERE id = %(partner)s)
+                """,
+                partner=commercial.id,
+                company=company,
+            )
+        )
+        return (fields.Date.context_today(self), self.env.lang, *version)
 
     @api.model
     def _policy(self, partner):

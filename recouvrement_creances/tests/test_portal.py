@@ -55,7 +55,7 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
 
     def _csrf(self, token=None):
         page = self.url_open(self._url(token=token)).text
-        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return re.search(r'csrf_token: "([^"]+)"', page).group(1)
 
     def _portal_actions(self, event):
         return self.env["recouvrement.action"].search(
@@ -79,6 +79,21 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
         # the penalties to date of both late invoices
         penalties = re.search(r'o_recouvrement_penalties[^>]*><span class="oe_currency_value">([^<]*)<', page)
         self.assertRegex(penalties.group(1), r"^[1-9][0-9]*,[0-9]{2}$")
+
+    def test_page_follows_a_payment_at_once(self):
+        def shown_total():
+            page = self.url_open(self._url()).text
+            total = re.search(r'o_recouvrement_total[^>]*><span class="oe_currency_value">([^<]*)<', page)
+            return total.group(1).replace("\u00a0", " ").replace("\u202f", " ")
+
+        self.assertEqual(shown_total(), "2 000,00")
+        self.assertEqual(shown_total(), "2 000,00")  # the same content, kept
+        self._pay(self.invoice, 500.0, self.today)
+        self.assertEqual(shown_total(), "1 500,00")
+        self._pay(self.invoice_2, 600.0, self.today)
+        page = self.url_open(self._url()).text
+        index = page.find(self.invoice_2.name)
+        self.assertEqual(index, -1, page[index - 600 : index + 100])
 
     def test_bad_revoked_and_expired_tokens_get_a_bare_404(self):
         for token in ("not-a-token", self.link.token[:-1] + ("A" if self.link.token[-1] != "A" else "B"), ""):
@@ -117,7 +132,7 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
         self.assertEqual(self.url_open(self._url(f"/plan/{other_plan.id}")).status_code, 404)
         self.assertEqual(self.url_open(self._url(f"/plan/{other_plan.id}/agreement")).status_code, 404)
         response = self.url_open(self._url("/pay", move_ids=self.other_invoice.id))
-        self.assertIn("Select your open invoices", response.text)
+        self.assertIn("o_recouvrement_error", response.text)
         self.assertNotIn('name="o_payment_radio"', response.text)
         with self.assertRaises(JsonRpcException):
             self.make_jsonrpc_request(
@@ -270,6 +285,15 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
         self.assertEqual(self.url_open(other_token_url).status_code, 404)
         dispute.with_user(self.agent).action_resolve()
         self.assertFalse(self.invoice.collection_dispute)
+
+    def test_promise_and_dispute_forms_open_on_the_ticked_invoices(self):
+        for path in ("/promise", "/dispute"):
+            page = self.url_open(self._url(path, move_ids=self.invoice.id)).text
+            self.assertIn(f'name="move_ids" value="{self.invoice.id}"', page)
+            self.assertNotIn(self.invoice_2.name, page)
+            refused = self.url_open(self._url(path, move_ids=self.other_invoice.id))
+            self.assertIn("o_recouvrement_error", refused.text)
+            self.assertNotIn(self.other_invoice.name, refused.text)
 
     def test_dispute_uploads_are_checked(self):
         too_big = b"0" * (10 * 1024 * 1024 + 1)

@@ -9,6 +9,7 @@ Each timing is the median of REPEAT runs. Prints a table, writes the figures as 
 README, rewrites its performance table between the ``bench:start`` and ``bench:end`` markers.
 """
 
+import concurrent.futures
 import contextlib
 import cProfile
 import io
@@ -22,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 
 from odoo_env import odoo_env
 
@@ -31,11 +33,13 @@ from odoo.tools import SQL
 REPEAT = 3
 EXECUTE_DEBTORS = {"full": 10_000, "small": 1_000}
 EXECUTE_LEVEL_OFFSET = 14  # "First reminder": email only, in both default policies
+PORTAL_LOADS, PORTAL_CLIENTS, PORTAL_WORKERS = 200, 10, 2  # one worker per core of the bench machine
 SCALING = {"full": (10_000, 50_000, 100_000), "small": (1_000, 5_000, 10_000)}
 
 
 class Bench:
-    def __init__(self, env, size):
+    def __init__(self, env, size, conf):
+        self.conf = conf
         self.env = env
         self.cr = env.cr
         self.size = size
@@ -245,6 +249,52 @@ class Bench:
         seconds, queries, result = self.measure(load, repeat=5)
         self.results["aged_balance"] = {"seconds": seconds, "queries": queries, "groups": result["length"]}
 
+    def portal(self):
+        """The debtor's portal page of the debtor with 200 open invoices, loaded PORTAL_LOADS times by
+        PORTAL_CLIENTS concurrent clients over loopback, from an Odoo server of PORTAL_WORKERS processes. Its
+        link is committed for the server to see, and deleted afterwards."""
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            env = self.env(cr=cr)
+            link = env["recouvrement.portal.access"]._for_partners(self.big_debtor)[self.big_debtor]
+            token, link_id = link.token, link.id
+        open_invoices = len(self.env["recouvrement.portal"]._open_documents(self.big_debtor))
+        port = 8099
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "odoo", "-c", self.conf, "-d", self.cr.dbname,
+                f"--db-filter=^{self.cr.dbname}$", f"--http-port={port}", f"--gevent-port={port + 1}",
+                f"--workers={PORTAL_WORKERS}", "--max-cron-threads=0", "--log-level=warn",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}/my/recouvrement?access_token={token}"
+        self.log(f"portal page {url} ({open_invoices} open invoices)")
+        try:
+            wait_for(f"http://127.0.0.1:{port}/web/login")
+            first = timed_get(url)  # the content is computed (penalties of every invoice), then kept
+            latencies, errors = load(url, PORTAL_LOADS, PORTAL_CLIENTS)
+            # the floor: Odoo's own login page, under the same load on the same server
+            floor, _floor_errors = load(f"http://127.0.0.1:{port}/web/login", PORTAL_LOADS, PORTAL_CLIENTS)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+            with registry.cursor() as cr:
+                cr.execute("DELETE FROM recouvrement_portal_access WHERE id = %s", [link_id])
+        latencies.sort()
+        floor.sort()
+        self.results["portal"] = {
+            "floor_p50_ms": floor[len(floor) // 2] * 1000,
+            "open_invoices": open_invoices,
+            "first_ms": first * 1000,
+            "p50_ms": latencies[len(latencies) // 2] * 1000,
+            "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+            "errors": errors,
+            "loads": PORTAL_LOADS,
+            "clients": PORTAL_CLIENTS,
+        }
+
     def scoring(self):
         """The nightly scoring of every debtor: the first night (creating the solvency files), then the next."""
         Solvency = self.env["recouvrement.solvency"]
@@ -304,6 +354,7 @@ class Bench:
             self.dashboard,
             self.aged_balance,
             self.scoring,
+            self.portal,
             self.scaling,
         )
         only = os.environ.get("BENCH_STEPS")  # for profiling one step: BENCH_STEPS=floor,propose
@@ -320,6 +371,42 @@ class Bench:
         self.results["run_date"] = fields.Date.to_string(self.date)
         self.results["targets"] = check_targets(self.results)
         return self.results
+
+
+def wait_for(url, seconds=120):
+    """Until ``url`` answers (the server started)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def timed_get(url):
+    """Seconds to load ``url`` (its whole body); raises on an HTTP error."""
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+    return time.perf_counter() - start
+
+
+def load(url, loads, clients):
+    """``loads`` loads of ``url`` by ``clients`` concurrent clients: (latencies in seconds, errors)."""
+    latencies, errors = [], []
+
+    def one(_index):
+        try:
+            latencies.append(timed_get(url))
+        except OSError as error:
+            errors.append(error)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(one, range(loads)))
+    return latencies, len(errors)
 
 
 def machine():
@@ -454,6 +541,18 @@ TARGETS += [
         ),
     ),
     (
+        ("portal",),
+        lambda r: (
+            f"debtor portal page, {r['portal']['open_invoices']} open invoices, {r['portal']['loads']} loads by "
+            f"{r['portal']['clients']} clients",
+            "p50 ≤ 150 ms, p95 ≤ 400 ms, no error",
+            f"p50 {r['portal']['p50_ms']:.0f} ms, p95 {r['portal']['p95_ms']:.0f} ms, {r['portal']['errors']} errors "
+            f"(first load {r['portal']['first_ms']:.0f} ms; Odoo's /web/login under the same load: p50 "
+            f"{r['portal']['floor_p50_ms']:.0f} ms)",
+            r["portal"]["p50_ms"] <= 150 and r["portal"]["p95_ms"] <= 400 and not r["portal"]["errors"],
+        ),
+    ),
+    (
         ("scoring",),
         lambda r: (
             f"nightly scoring, {r['scoring']['debtors']} debtors",
@@ -500,7 +599,7 @@ def main():
     conf, dbname, size, output = sys.argv[1:5]
     readme = sys.argv[5] if len(sys.argv) > 5 else None
     with odoo_env(conf, dbname) as env:
-        bench = Bench(env, size)
+        bench = Bench(env, size, conf)
         results = bench.run()
         if os.environ.get("BENCH_PROFILE"):  # BENCH_PROFILE=1 make bench: also where the time goes
             bench.profile(os.path.dirname(os.path.abspath(output)))

@@ -56,16 +56,19 @@ class RecouvrementPortal(PortalAccount):
     def _recouvrement_ip(self):
         return request.httprequest.remote_addr
 
-    def _recouvrement_render(self, template, service, partner, access_token, **values):
-        request.update_context(lang=service.env.context["lang"])
-        values = {
-            **service._page_values(partner),
+    def _recouvrement_values(self, service, partner, access_token):
+        """What every page of the debtor needs around its own content."""
+        return {
+            "partner": partner,
+            "company": service.env.company,
             "access_token": access_token,
             "url": lambda path="", **params: self._recouvrement_url(path, access_token, **params),
             "page_name": "recouvrement",
-            **values,
         }
-        return request.render(template, values)
+
+    def _recouvrement_render(self, template, service, partner, access_token, **values):
+        request.update_context(lang=service.env.context["lang"])
+        return request.render(template, {**self._recouvrement_values(service, partner, access_token), **values})
 
     # ------------------------------------------------------------------
     # The page and the statement
@@ -76,18 +79,14 @@ class RecouvrementPortal(PortalAccount):
         if not access_token and request.env.user._is_public():
             return request.redirect(f"/web/login?redirect={BASE}")
         service, partner = self._recouvrement_debtor(access_token)
-        request.update_context(lang=service.env.context["lang"])
-        return request.render(
+        return self._recouvrement_render(
             "recouvrement_creances.portal_recouvrement_page",
-            {
-                "partner": partner,
-                "company": service.env.company,
-                "url": lambda path="", **params: self._recouvrement_url(path, access_token, **params),
-                "page_name": "recouvrement",
-                "message": message,
-                "error": error,
-                "content": self._recouvrement_page_content(service, partner, access_token),
-            },
+            service,
+            partner,
+            access_token,
+            message=message,
+            error=error,
+            content=self._recouvrement_page_content(service, partner, access_token),
         )
 
     def _recouvrement_page_content(self, service, partner, access_token):
@@ -96,11 +95,7 @@ class RecouvrementPortal(PortalAccount):
         key = (request.db, partner.id, service.env.company.id, access_token, service._page_version(partner))
         content = PAGE_CONTENTS.get(key)
         if content is None:
-            values = {
-                **service._page_values(partner),
-                "access_token": access_token,
-                "url": lambda path="", **params: self._recouvrement_url(path, access_token, **params),
-            }
+            values = {**service._page_values(partner), **self._recouvrement_values(service, partner, access_token)}
             content = service.env["ir.qweb"]._render("recouvrement_creances.portal_recouvrement_page_content", values)
             PAGE_CONTENTS[key] = content
         return content
@@ -216,7 +211,12 @@ class RecouvrementPortal(PortalAccount):
     def recouvrement_plan_form(self, access_token=None, error=None, **kwargs):
         service, partner = self._recouvrement_debtor(access_token)
         return self._recouvrement_render(
-            "recouvrement_creances.portal_recouvrement_plan_form", service, partner, access_token, error=error
+            "recouvrement_creances.portal_recouvrement_plan_form",
+            service,
+            partner,
+            access_token,
+            error=error,
+            **service._page_values(partner),
         )
 
     @http.route(f"{BASE}/plan", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
@@ -292,7 +292,9 @@ class RecouvrementPortal(PortalAccount):
             )
         except ValidationError as error:
             return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]))
-        return self._recouvrement_render(template, service, partner, access_token, chosen=chosen)
+        return self._recouvrement_render(
+            template, service, partner, access_token, chosen=chosen, **service._page_values(partner)
+        )
 
     @http.route(f"{BASE}/promise", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
     def recouvrement_promise_form(self, access_token=None, **kwargs):

@@ -61,8 +61,6 @@ class RecouvrementPortal(models.AbstractModel):
         )
         policy = self._policy(partner)
         return {
-            "partner": partner.commercial_partner_id,
-            "company": self.env.company,
             "today": today,
             "currency": currency,
             "invoices": invoices,

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 
 
 class RecouvrementDispute(models.Model):
@@ -74,6 +75,20 @@ class RecouvrementDispute(models.Model):
                 note=dispute.description,
                 user_id=user.id or self.env.ref("base.user_admin").id,
             )
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """A message of the debtor (from the dispute's page on the portal) is logged as a portal action."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        logged = self.env.context.get("recouvrement_portal_logged")  # the declaration logs itself
+        if message.message_type == "comment" and message.author_id == self.partner_id and not logged:
+            self.env["recouvrement.action"].with_company(self.company_id)._log_portal(
+                self.partner_id,
+                "dispute_message",
+                message.body,
+                self.move_ids,
+                request.httprequest.remote_addr if request else None,
+            )
+        return result
 
     def action_resolve(self):
         """The dispute is settled: its invoices go back to the collection run, unless another open dispute

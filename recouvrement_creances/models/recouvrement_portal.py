@@ -215,7 +215,8 @@ class RecouvrementPortal(models.AbstractModel):
         Plan._check_coverable(moves, sum(moves.mapped("amount_residual")), first)
         currency = moves.currency_id
         amount = currency.round(sum(moves.mapped("amount_residual")))
-        down_payment = currency.round(amount * rate / 100)
+        # a single installment is the whole amount: no down payment before it
+        down_payment = currency.round(amount * rate / 100) if count > 1 else 0.0
         wizard = self.env["recouvrement.payment.plan.wizard"].create(
             {
                 "company_id": self.env.company.id,
@@ -270,7 +271,7 @@ class RecouvrementPortal(models.AbstractModel):
                     limit=policy.portal_plan_max_installments,
                 )
             )
-        if down_payment_rate < policy.portal_plan_min_down_payment:
+        if len(lines) > 1 and down_payment_rate < policy.portal_plan_min_down_payment:
             breaches.append(
                 self.env._(
                     "A down payment of %(rate)s %%, at least %(limit)s %%.",
@@ -375,7 +376,7 @@ class RecouvrementPortal(models.AbstractModel):
         content = Markup("<p>%s</p>") % self.env._(
             "Dispute declared on the portal: %(reason)s. %(message)s", reason=reason.name, message=message or ""
         )
-        dispute.message_post(
+        dispute.with_context(recouvrement_portal_logged=True).message_post(
             body=content,
             author_id=partner.commercial_partner_id.id,
             message_type="comment",

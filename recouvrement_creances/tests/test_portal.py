@@ -80,6 +80,14 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
         penalties = re.search(r'o_recouvrement_penalties[^>]*><span class="oe_currency_value">([^<]*)<', page)
         self.assertRegex(penalties.group(1), r"^[1-9][0-9]*,[0-9]{2}$")
 
+    def test_page_speaks_the_customer_language(self):
+        self.debtor.lang = "fr_FR"
+        self.assertIn("Pénalités de retard à ce jour", self.url_open(self._url()).text)
+        self.debtor.lang = "en_US"
+        page = self.url_open(self._url()).text
+        self.assertIn("Late-payment penalties to date", page)
+        self.assertNotIn("Pénalités de retard à ce jour", page)
+
     def test_page_follows_a_payment_at_once(self):
         def shown_total():
             page = self.url_open(self._url()).text
@@ -222,6 +230,11 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
                 f"/my/recouvrement/plan/{plan.id}/sign/{self.link.token}", {"name": "X", "signature": SIGNATURE}
             )
 
+    def test_plan_of_one_installment_is_the_whole_amount(self):
+        plan = self._propose(installment_count=1, down_payment=30)
+        self.assertRecordValues(plan, [{"state": "proposed", "amount_total": 2100.0}])
+        self.assertEqual(plan.line_ids.mapped("amount"), [2100.0])
+
     def test_plan_beyond_the_limits_awaits_the_collector(self):
         self.debtor.with_company(self.company).sudo().collection_user_id = self.agent
         plan = self._propose(installment_count=12, down_payment=0)
@@ -280,7 +293,20 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
         dispute.message_post(
             body="Nous vérifions le virement.", message_type="comment", subtype_xmlid="mail.mt_comment"
         )
-        self.assertEqual(self.url_open(self._url(f"/dispute/{dispute.id}")).status_code, 200)
+        page = self.url_open(self._url(f"/dispute/{dispute.id}")).text
+        self.assertIn('data-res_model="recouvrement.dispute"', page)  # Odoo's portal chatter, with its token
+        access = {"token": dispute.access_token, "pid": self.debtor.id, "hash": dispute._sign_token(self.debtor.id)}
+        thread = {"thread_model": dispute._name, "thread_id": dispute.id}
+        messages = self.make_jsonrpc_request("/mail/chatter_fetch", thread | access | {"fetch_params": {}})
+        self.assertIn("Nous vérifions le virement.", str(messages))
+        # the debtor answers from the page: the message is theirs, and logged as a portal action
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            thread | access | {"post_data": {"body": "Voici le relevé bancaire.", "message_type": "comment"}},
+        )
+        answer = dispute.message_ids.filtered(lambda message: "Voici le relevé" in (message.body or ""))
+        self.assertEqual(answer.author_id, self.debtor)
+        self.assertEqual(self._portal_actions("dispute_message").line_ids.move_id, self.invoice)
         other_token_url = self._url(f"/dispute/{dispute.id}", token=self.other_link.token)
         self.assertEqual(self.url_open(other_token_url).status_code, 404)
         dispute.with_user(self.agent).action_resolve()

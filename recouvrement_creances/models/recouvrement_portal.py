@@ -48,11 +48,7 @@ class RecouvrementPortal(models.AbstractModel):
         penalties = invoices._collection_penalty_figures(today)
         currency = documents.currency_id[:1] or self.env.company.currency_id
         plans = self.env["recouvrement.payment.plan"].search(
-            [
-                ("company_id", "=", self.env.company.id),
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("state", "in", ("draft", "proposed", "active")),
-            ]
+            self._plan_domain(partner, ("draft", "proposed", "active"))
         )
         planned = plans.filtered(lambda plan: plan.state == "active").move_ids
         disputes = self.env["recouvrement.dispute"].search(
@@ -300,15 +296,21 @@ class RecouvrementPortal(models.AbstractModel):
         return breaches
 
     @api.model
+    def _plan_domain(self, partner, states):
+        """The customer's plans in ``states`` that the debtor sees: a draft only when the debtor proposed it
+        (a collector's draft is still being negotiated)."""
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("partner_id", "=", partner.commercial_partner_id.id),
+            ("state", "in", states),
+            "|",
+            ("state", "!=", "draft"),
+            ("portal_proposed", "=", True),
+        ]
+
+    @api.model
     def _plan_of(self, partner, plan_id, states=("draft", "proposed", "active")):
-        plan = self.env["recouvrement.payment.plan"].search(
-            [
-                ("id", "=", plan_id),
-                ("company_id", "=", self.env.company.id),
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("state", "in", states),
-            ]
-        )
+        plan = self.env["recouvrement.payment.plan"].search([("id", "=", plan_id), *self._plan_domain(partner, states)])
         if not plan:
             raise ValidationError(self.env._("This payment plan is not available."))
         return plan

@@ -2,7 +2,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
+from odoo.tests import Form, HttpCase, JsonRpcException, new_test_user, tagged
 
 from .common import RecouvrementCommon
 
@@ -246,6 +246,20 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
         # the collector approves: the debtor can sign
         plan.with_user(self.agent).action_propose()
         self.assertIn("o_recouvrement_sign", self.url_open(self._url(f"/plan/{plan.id}")).text)
+
+    def test_a_collector_draft_plan_is_not_shown(self):
+        wizard = Form(
+            self.env["recouvrement.payment.plan.wizard"].with_context(
+                active_model="account.move", active_ids=self.invoice.ids
+            )
+        )
+        wizard.first_date = self.today + timedelta(days=10)
+        plan = self.env["recouvrement.payment.plan"].browse(wizard.save().action_create_plan()["res_id"])
+        self.assertEqual(plan.state, "draft")
+        self.assertNotIn("o_recouvrement_plan_card", self.url_open(self._url()).text)
+        self.assertEqual(self.url_open(self._url(f"/plan/{plan.id}")).status_code, 404)
+        plan.action_propose()  # sent to the debtor: now shown, to sign
+        self.assertIn("o_recouvrement_plan_to_sign", self.url_open(self._url()).text)
 
     def test_bad_plan_input_is_refused_with_nothing_created(self):
         for values in ({"installment_count": 0}, {"down_payment": 100}, {"first_date": "2001-01-01"}):

@@ -216,7 +216,7 @@ class RecouvrementPortal(PortalAccount):
             partner,
             access_token,
             error=error,
-            **service._page_values(partner),
+            **service._form_values(partner),
         )
 
     @http.route(f"{BASE}/plan", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
@@ -293,7 +293,7 @@ class RecouvrementPortal(PortalAccount):
         except ValidationError as error:
             return request.redirect(self._recouvrement_url("", access_token, error=error.args[0]))
         return self._recouvrement_render(
-            template, service, partner, access_token, chosen=chosen, **service._page_values(partner)
+            template, service, partner, access_token, chosen=chosen, **service._form_values(partner)
         )
 
     @http.route(f"{BASE}/promise", type="http", auth="public", methods=["GET"], website=True, sitemap=False)

@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, formatLang
@@ -618,6 +620,15 @@ class AccountMove(models.Model):
     def action_collection_dispute(self):
         """Open the wizard that puts these invoices in dispute, with a reason."""
         return self._collection_block_wizard("dispute")
+
+    def _collection_put_in_dispute(self, reason, date_until=False):
+        """Leave these invoices out of collection while ``reason`` is disputed (until ``date_until`` if given),
+        and say so in their chatter."""
+        self.write(
+            {"collection_dispute": True, "collection_dispute_reason": reason, "collection_dispute_until": date_until}
+        )
+        body = Markup("<p>%s</p>") % self.env._("Put in dispute: %(reason)s", reason=reason)
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
 
     def _collection_block_wizard(self, mode):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")

@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -58,12 +56,7 @@ class RecouvrementDispute(models.Model):
         """The invoices leave the collection run while the dispute is open."""
         for dispute in self:
             reason = dispute.reason_id.name + (f": {dispute.description}" if dispute.description else "")
-            dispute.move_ids.sudo().write({"collection_dispute": True, "collection_dispute_reason": reason})
-            dispute.move_ids.sudo()._message_log_batch(
-                bodies=dict.fromkeys(
-                    dispute.move_ids.ids, Markup("<p>%s</p>") % self.env._("Put in dispute: %(reason)s", reason=reason)
-                )
-            )
+            dispute.move_ids.sudo()._collection_put_in_dispute(reason)
 
     def _schedule_collector_activity(self):
         """A to-do for the customer's collector (or the responsible of the dispute) to answer it."""

@@ -39,38 +39,46 @@ class RecouvrementPortal(models.AbstractModel):
         )
 
     @api.model
-    def _page_values(self, partner):
-        """Everything the debtor's page shows."""
+    def _form_values(self, partner):
+        """What the debtor's forms offer (plan, promise, dispute): the open documents, the plans, the policy's
+        limits and the reasons of a dispute."""
         today = fields.Date.context_today(self)
         documents = self._open_documents(partner)
         invoices = documents.filtered(lambda move: move.move_type == "out_invoice")
-        credits = documents - invoices
-        penalties = invoices._collection_penalty_figures(today)
-        currency = documents.currency_id[:1] or self.env.company.currency_id
         plans = self.env["recouvrement.payment.plan"].search(
             self._plan_domain(partner, ("draft", "proposed", "active"))
-        )
-        planned = plans.filtered(lambda plan: plan.state == "active").move_ids
-        disputes = self.env["recouvrement.dispute"].search(
-            [("company_id", "=", self.env.company.id), ("partner_id", "=", partner.commercial_partner_id.id)],
-            limit=20,
         )
         policy = self._policy(partner)
         return {
             "today": today,
-            "currency": currency,
+            "currency": documents.currency_id[:1] or self.env.company.currency_id,
             "invoices": invoices,
-            "credits": credits,
+            "credits": documents - invoices,
+            "plans": plans,
+            "planned": plans.filtered(lambda plan: plan.state == "active").move_ids,
+            "policy": policy,
+            "reasons": self.env["recouvrement.dispute.reason"].search([("active", "=", True)]),
+            "promise_last_date": fields.Date.add(today, days=policy.portal_promise_days),
+        }
+
+    @api.model
+    def _page_values(self, partner):
+        """Everything the debtor's page shows: the forms' values, with the penalties to date, the totals, the
+        disputes and the open promises."""
+        values = self._form_values(partner)
+        invoices, currency, today = values["invoices"], values["currency"], values["today"]
+        penalties = invoices._collection_penalty_figures(today)
+        return values | {
             "penalties": penalties,
             "overdue": invoices.filtered(lambda move: move.invoice_date_due and move.invoice_date_due < today),
-            "total_due": currency.round(sum(documents.mapped("amount_residual_signed"))),
+            "total_due": currency.round(sum((invoices | values["credits"]).mapped("amount_residual_signed"))),
             "total_penalties": currency.round(
                 sum(figure["penalty"] + figure["indemnity_due"] for figure in penalties.values())
             ),
-            "plans": plans,
-            "planned": planned,
-            "disputes": disputes,
-            "disputed": invoices.filtered("collection_dispute"),
+            "disputes": self.env["recouvrement.dispute"].search(
+                [("company_id", "=", self.env.company.id), ("partner_id", "=", partner.commercial_partner_id.id)],
+                limit=20,
+            ),
             "promises": self.env["recouvrement.promise"].search(
                 [
                     ("company_id", "=", self.env.company.id),
@@ -78,9 +86,6 @@ class RecouvrementPortal(models.AbstractModel):
                     ("state", "=", "open"),
                 ]
             ),
-            "reasons": self.env["recouvrement.dispute.reason"].search([("active", "=", True)]),
-            "policy": policy,
-            "promise_last_date": fields.Date.add(today, days=policy.portal_promise_days),
         }
 
     @api.model

@@ -21,16 +21,9 @@ class RecouvrementBlockWizard(models.TransientModel):
         if not invoices:
             raise UserError(self.env._("Select posted customer invoices."))
         if self.mode == "dispute":
-            invoices.write(
-                {
-                    "collection_dispute": True,
-                    "collection_dispute_reason": self.reason,
-                    "collection_dispute_until": self.date_until,
-                }
-            )
-            body = self.env._("Put in dispute: %(reason)s", reason=self.reason)
+            invoices._collection_put_in_dispute(self.reason, self.date_until)
         else:
             invoices.write({"no_followup": True})
-            body = self.env._("Excluded from collection: %(reason)s", reason=self.reason)
-        invoices._message_log_batch(bodies={move.id: Markup("<p>%s</p>") % body for move in invoices})
+            body = Markup("<p>%s</p>") % self.env._("Excluded from collection: %(reason)s", reason=self.reason)
+            invoices._message_log_batch(bodies=dict.fromkeys(invoices.ids, body))
         return {"type": "ir.actions.act_window_close"}

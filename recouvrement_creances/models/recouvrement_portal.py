@@ -133,9 +133,9 @@ class RecouvrementPortal(models.AbstractModel):
     def _documents_of(self, partner, move_ids):
         """The open documents of the customer among ``move_ids``; any other id (another customer's, closed,
         unknown) is refused."""
-        ids = {int(move_id) for move_id in move_ids}
+        ids = {int(move_id) for move_id in move_ids if str(move_id).isdigit()}
         documents = self._open_documents(partner).filtered(lambda move: move.id in ids)
-        if not ids or len(documents) != len(ids):
+        if not ids or len(ids) != len(set(move_ids)) or len(documents) != len(ids):
             raise ValidationError(self.env._("Select your open invoices."))
         return documents
 
@@ -362,7 +362,8 @@ class RecouvrementPortal(models.AbstractModel):
     def _declare_dispute(self, partner, move_ids, reason_id, message, files, ip_address):
         """The debtor contests invoices: ``files`` are [(name, mimetype, bytes)], checked here."""
         moves = self._documents_of(partner, move_ids).filtered(lambda move: move.move_type == "out_invoice")
-        reason = self.env["recouvrement.dispute.reason"].browse(int(reason_id or 0)).exists()
+        reason = self.env["recouvrement.dispute.reason"].browse(int(reason_id) if str(reason_id).isdigit() else 0)
+        reason = reason.exists()
         if not moves or not reason or not reason.active:
             raise ValidationError(self.env._("Choose the invoices and the reason of the dispute."))
         self._check_files(files)

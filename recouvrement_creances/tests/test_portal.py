@@ -335,6 +335,18 @@ class TestDebtorPortal(RecouvrementCommon, HttpCase):
             self.assertIn("o_recouvrement_error", refused.text)
             self.assertNotIn(self.other_invoice.name, refused.text)
 
+    def test_tampered_ids_are_refused_cleanly(self):
+        csrf = self._csrf()
+        for path, data in (
+            ("/promise", {"move_ids": ["x1"], "date": fields.Date.to_string(self.today), "amount": 10}),
+            ("/dispute", {"move_ids": [self.invoice.id], "reason_id": "x", "message": "?"}),
+        ):
+            response = self.url_open(self._url(path), data={"csrf_token": csrf, **data})
+            self.assertEqual(response.status_code, 200, path)
+            self.assertIn("o_recouvrement_error", response.text, path)
+        self.assertIn("o_recouvrement_error", self.url_open(self._url("/promise", move_ids="1e3")).text)
+        self.assertFalse(self.env["recouvrement.dispute"].search([("partner_id", "=", self.debtor.id)]))
+
     def test_dispute_uploads_are_checked(self):
         too_big = b"0" * (10 * 1024 * 1024 + 1)
         for upload in (("big.pdf", too_big, "application/pdf"), ("run.exe", b"MZ", "application/x-msdownload")):

@@ -24,6 +24,7 @@ from . import account_move
 from . import account_move_line
 from . import mail_activity
 from . import account_partial_reconcile
+from . import mail_mail
 from . import mail_notification
 from . import res_company
 from . import res_currency

@@ -246,6 +246,69 @@ class AccountMove(models.Model):
             move.collection_penalty_to_invoice = figure.get("penalty", 0.0) + figure.get("indemnity_due", 0.0)
             move.collection_penalty_error = figure.get("error", False)
 
+    def _collection_sync_levels(self):
+        """Give each of these invoices, as its collection level, the highest level of the actions that reached the
+        debtor (done, or under way by a channel other than email: a call scheduled), and the date of the last
+        one. An email waiting to be sent, or that finally failed, does not count: the invoice is chased again.
+
+        Collection-only fields, which nothing in the accounting depends on: written in one statement rather than
+        through the invoices' write(), which re-synchronises their journal items. The credit holds of a level
+        follow."""
+        if not self:
+            return
+        self.env["recouvrement.action"].flush_model(["state", "channel", "date"])
+        self.env["recouvrement.action.line"].flush_model(["level_id", "excluded", "move_id"])
+        before = dict(
+            self.env.execute_query(
+                SQL("SELECT id, collection_level_id FROM account_move WHERE id IN %s", tuple(self.ids))
+            )
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """WITH reached AS (
+                       SELECT line.move_id, level.id AS level_id, level.offset_days, action.date
+                         FROM recouvrement_action_line line
+                         JOIN recouvrement_action action ON action.id = line.action_id
+                         JOIN recouvrement_level level ON level.id = line.level_id
+                        WHERE line.move_id IN %(ids)s AND NOT line.excluded
+                          AND (action.state = 'done' OR (action.state = 'pending' AND action.channel != 'email'))
+                   ), top AS (
+                       SELECT DISTINCT ON (move_id) move_id, level_id
+                         FROM reached ORDER BY move_id, offset_days DESC, date DESC
+                   ), last AS (
+                       SELECT move_id, MAX(date) AS date FROM reached GROUP BY move_id
+                   )
+                   UPDATE account_move move
+                      SET collection_level_id = top.level_id, collection_last_action_date = last.date,
+                          write_uid = %(uid)s, write_date = %(now)s
+                     FROM unnest(%(id_list)s::int[]) AS target(id)
+                LEFT JOIN top ON top.move_id = target.id
+                LEFT JOIN last ON last.move_id = target.id
+                    WHERE move.id = target.id
+                      AND (move.collection_level_id IS DISTINCT FROM top.level_id
+                           OR move.collection_last_action_date IS DISTINCT FROM last.date)
+                RETURNING move.id, move.collection_level_id""",
+                ids=tuple(self.ids),
+                id_list=list(self.ids),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
+        )
+        if not rows:
+            return
+        changed = self.browse(move_id for move_id, _level in rows)
+        changed.invalidate_recordset(["collection_level_id", "collection_last_action_date", "write_uid", "write_date"])
+        # a credit hold follows the level reached, or lost
+        levels = self.env["recouvrement.level"].browse(
+            {level_id for move_id, level_id in rows for level_id in (level_id, before[move_id]) if level_id}
+        )
+        holding = set(levels.filtered("credit_hold").ids)
+        touched = changed.filtered(lambda move: move.collection_level_id.id in holding or before[move.id] in holding)
+        for company, company_moves in touched.grouped("company_id").items():
+            self.env["recouvrement.credit.hold"].with_company(company)._sync_partners(
+                company_moves.commercial_partner_id
+            )
+
     def _collection_ensure_access_tokens(self):
         """Give these invoices their portal access token, as get_portal_url() would one by one, in one
         statement: reminders link every invoice they list."""
@@ -315,13 +378,16 @@ class AccountMove(models.Model):
         self.ensure_one()
         covered, indemnity_charged = charged
         figure = {"date_to": on_date, "date_from": None, "error": False, "rates": "", "b2b": terms["b2b"]}
-        accrued, pending, late, rate_set = 0, 0, False, []
+        # the indemnity is owed for paying late, whatever the rates: it is never dropped with the penalties
+        late = any(was_late(amount, due, on_date, payments) for due, amount, payments in debts)
+        indemnity = self._collection_indemnity_in_currency(terms["indemnity"], on_date) if late else 0.0
+        figure.update(indemnity=indemnity, indemnity_due=0.0 if indemnity_charged else indemnity)
+        accrued, pending, rate_set = 0, 0, []
         try:
             for due, amount, payments in debts:
                 start = due if terms["b2b"] else notice_date and max(due, notice_date)
                 if not start:
                     continue
-                late = late or was_late(amount, due, on_date, payments)
                 segments = interest_segments(amount, start, on_date, payments, terms["rate_of"], terms["basis"])
                 accrued += sum(segment.amount for segment in segments)
                 for after, until in uncovered_periods(start, on_date, covered):
@@ -335,16 +401,13 @@ class AccountMove(models.Model):
                         figure["date_from"] = min(filter(None, [figure["date_from"], new[0].date_from]))
                 rate_set += [segment.rate for segment in segments if segment.rate not in rate_set]
         except (MissingRateError, RateBelowFloorError) as error:
-            figure.update(error=self.env["recouvrement.rate"]._rate_error(error).args[0])
-            figure.update(accrued=0.0, penalty=0.0, indemnity=0.0, indemnity_due=0.0)
+            # nothing is computed from a guessed rate: the penalties are refused, the indemnity stays
+            figure.update(error=self.env["recouvrement.rate"]._rate_error(error).args[0], accrued=0.0, penalty=0.0)
             return figure
-        indemnity = self._collection_indemnity_in_currency(terms["indemnity"], on_date) if late else 0.0
         rounding = self.currency_id.rounding
         figure.update(
             accrued=round_amount(accrued, rounding),
             penalty=round_amount(pending, rounding),
-            indemnity=indemnity,
-            indemnity_due=0.0 if indemnity_charged else indemnity,
             rates=" ; ".join(f"{formatLang(self.env, float(rate), digits=2)} %" for rate in rate_set),
         )
         return figure
@@ -421,8 +484,7 @@ class AccountMove(models.Model):
         return charged
 
     def _collection_formal_notice_dates(self):
-        """{move: date of its first formal notice}: the acknowledgement of receipt if known, else the day the
-        registered letter was sent."""
+        """{move: date of its first formal notice}: see :meth:`recouvrement.action._formal_notice_date`."""
         if not self:
             return {}
         lines = (
@@ -440,8 +502,7 @@ class AccountMove(models.Model):
         )
         dates = {}
         for line in lines:
-            action = line.action_id
-            notice = action.registered_ack_date or (action.done_date and action.done_date.date()) or action.date
+            notice = line.action_id._formal_notice_date()
             dates[line.move_id] = min(filter(None, [dates.get(line.move_id), notice]))
         return dates
 
@@ -593,11 +654,20 @@ class AccountMove(models.Model):
         """What a case claims for these invoices: {amount_principal, amount_penalties, amount_indemnity,
         amount_interest}, from the penalty ``figures`` of ``_collection_penalty_figures`` (the business
         penalties, or the legal interest of individuals, accrued and not yet invoiced)."""
+        errors = {figure["error"] for move, figure in figures.items() if move in self and figure["error"]}
+        if errors:
+            raise UserError(
+                self.env._(
+                    "The claim of %(invoices)s cannot be computed: %(errors)s",
+                    invoices=", ".join(self.mapped("name")),
+                    errors=" ".join(sorted(errors)),
+                )
+            )
         claim = dict.fromkeys(("amount_principal", "amount_penalties", "amount_indemnity", "amount_interest"), 0.0)
         for move in self:
             claim["amount_principal"] += move.amount_residual
             figure = figures.get(move)
-            if not figure or figure["error"]:
+            if not figure:
                 continue
             claim["amount_indemnity"] += figure["indemnity_due"]
             key = "amount_penalties" if figure["b2b"] else "amount_interest"

@@ -1,13 +1,15 @@
 import base64
+from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 from odoo.tools.image import image_data_uri
 
 from ..tools import action_totals
+from ..tools.mail_delivery import failure_kind, retry_delay
 from .recouvrement_level import CHANNELS
 
 # The only fields a user may write on an action; everything else is written by the engine (as superuser).
@@ -20,6 +22,7 @@ USER_EDITABLE_FIELDS = {
     "registered_ack_scan_name",
     "registered_outcome",
 }
+LETTERS = ("letter", "registered_letter")
 # Days a registered letter is taken to need to reach the debtor while its acknowledgement is unknown.
 REGISTERED_DELIVERY_DAYS = 3
 STATE_TRANSITIONS = {
@@ -88,14 +91,34 @@ class RecouvrementAction(models.Model):
     amount_credit = fields.Monetary(string="Credits", compute="_compute_amounts", store=True)
     amount_total = fields.Monetary(string="Net Due", compute="_compute_amounts", store=True)
     invoice_count = fields.Integer(string="Number of Invoices", compute="_compute_amounts", store=True)
+    amount_overdue = fields.Monetary(
+        string="Total Overdue", compute="_compute_amount_overdue", help="What the invoices past their due date owe."
+    )
     email_fallback = fields.Boolean(
         string="Letter instead of Email", readonly=True, help="Nobody has an email address: a letter is sent."
     )
     recipient_id = fields.Many2one("res.partner", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, index="btree_not_null")
     mail_status = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent"), ("bounced", "Bounced"), ("failed", "Failed")],
+        [
+            ("queued", "Waiting to be Sent"),
+            ("retrying", "New Attempt Scheduled"),
+            ("sent", "Sent"),
+            ("bounced", "Bounced"),
+            ("failed", "Failed"),
+        ],
         compute="_compute_mail_status",
+    )
+    mail_retry_count = fields.Integer(
+        string="New Attempts",
+        readonly=True,
+        help="Times the email was queued again after a failure of the mail server.",
+    )
+    mail_next_try = fields.Datetime(string="Next Attempt", readonly=True)
+    mail_failed_address = fields.Char(
+        string="Undeliverable Address",
+        readonly=True,
+        help="The address this email could not be delivered to: the next reminder to it goes by letter.",
     )
     done_date = fields.Datetime(string="Executed on", readonly=True)
     done_user_id = fields.Many2one("res.users", string="Executed by", readonly=True)
@@ -126,6 +149,9 @@ class RecouvrementAction(models.Model):
     case_id = fields.Many2one("recouvrement.case", string="Contentious Case", readonly=True, index="btree_not_null")
     exclusion_reason = fields.Char(readonly=True)
     error = fields.Text(readonly=True)
+    execution_problem = fields.Char(
+        string="Cannot Be Executed", compute="_compute_execution_problem", help="What a proposed action lacks."
+    )
     note = fields.Html()
     portal_event = fields.Selection(PORTAL_EVENTS, string="Done on the Portal", readonly=True)
     portal_url = fields.Char(
@@ -149,6 +175,18 @@ class RecouvrementAction(models.Model):
             )
             action.notice_deadline = fields.Date.add(received, days=action.level_id.notice_deadline_days)
 
+    def _formal_notice_date(self):
+        """When this registered letter put the debtor on notice, from which an individual owes legal interest:
+        the acknowledgement of receipt when entered, else the sending date as corrected on the action, else the
+        day it was executed."""
+        self.ensure_one()
+        return (
+            self.registered_ack_date
+            or self.registered_sent_date
+            or (self.done_date and fields.Date.context_today(self, self.done_date))
+            or self.date
+        )
+
     @api.depends("partner_id", "level_id", "channel", "portal_event")
     def _compute_name(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))
@@ -164,6 +202,12 @@ class RecouvrementAction(models.Model):
             for action in actions:
                 action.portal_url = links[action.partner_id.commercial_partner_id].url
 
+    @api.depends("state", "line_ids", "level_id", "channel")
+    def _compute_execution_problem(self):
+        problems = self.filtered(lambda action: action.state == "proposed")._get_execution_problems()
+        for action in self:
+            action.execution_problem = problems.get(action, False)
+
     @api.depends("line_ids.amount_residual", "line_ids.excluded")
     def _compute_amounts(self):
         for action in self:
@@ -172,26 +216,50 @@ class RecouvrementAction(models.Model):
                 residuals
             )
 
-    @api.depends("mail_message_id.notification_ids.notification_status")
+    @api.depends("mail_message_id.notification_ids.notification_status", "mail_retry_count")
     def _compute_mail_status(self):
         for action in self:
             action.mail_status = action._mail_status_from_notifications()
 
+    def _mail_notifications(self):
+        self.ensure_one()
+        return self.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "email")
+
     def _mail_status_from_notifications(self):
+        """Where the email stands: queued, sent, bounced, failed for good, or failed for a reason of the mail
+        server with attempts left (a new attempt is scheduled)."""
         if not self.mail_message_id:
             return False
-        statuses = set(
-            self.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "email").mapped(
-                "notification_status"
-            )
-        )
+        notifications = self._mail_notifications()
+        statuses = set(notifications.mapped("notification_status"))
         if "bounce" in statuses:
             return "bounced"
         if statuses & {"exception", "canceled"}:
-            return "failed"
+            kind = self._mail_failure()[0]
+            return "retrying" if kind == "transient" and retry_delay(self.mail_retry_count) else "failed"
         if statuses and statuses <= {"sent", "pending"}:
             return "sent"
         return "queued"
+
+    def _mail_failure(self):
+        """(kind, reason) of this action's failed email: kind is 'transient' (the mail server), 'address' (the
+        recipient's) or 'final'; reason is what the user reads."""
+        self.ensure_one()
+        failed = self._mail_notifications().filtered(
+            lambda n: n.notification_status in ("exception", "bounce", "canceled")
+        )
+        if not failed:
+            return None, False
+        if "canceled" in failed.mapped("notification_status"):
+            return "final", self.env._("Cancelled")
+        kinds = {
+            failure_kind("mail_bounce" if n.notification_status == "bounce" else n.failure_type, n.failure_reason)
+            for n in failed
+        }
+        kind = next((kind for kind in ("address", "final") if kind in kinds), "transient")
+        types = dict(failed._fields["failure_type"]._description_selection(self.env))
+        reasons = {types.get(n.failure_type) or n.failure_reason for n in failed} - {False, None, ""}
+        return kind, "; ".join(sorted(reasons)) or self.env._("Bounced")
 
     # ------------------------------------------------------------------
     # Evidence: immutability
@@ -316,30 +384,72 @@ class RecouvrementAction(models.Model):
             return self
         return self.filtered(lambda action: not action.level_id.needs_validation)
 
+    def _check_proposed(self):
+        """Refuse, saying why, to execute actions that are not proposed any more."""
+        done = self.filtered(lambda action: action.state != "proposed")
+        if done:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Only proposed collection actions can be executed; these are not proposed any more: %(actions)s.",
+                    actions="; ".join(f"{action.display_name} ({states[action.state]})" for action in done),
+                )
+            )
+
     def _check_executable(self):
-        if self.filtered(lambda action: action.state != "proposed"):
-            raise UserError(self.env._("Only proposed collection actions can be executed."))
+        self._check_proposed()
         if self - self._filter_executable():
             raise AccessError(
                 self.env._("Only a collection manager may execute actions of levels that need validation.")
             )
-        problems = self._get_letter_problems()
+        problems = self._get_execution_problems()
         if problems:
             raise UserError(
-                self.env._("These letters cannot be printed:\n%(problems)s", problems="\n".join(problems.values()))
+                self.env._("These actions cannot be executed:\n%(problems)s", problems="\n".join(problems.values()))
             )
 
-    def _get_letter_problems(self):
-        """{action: what its letter lacks, as a sentence} for the letters among these actions that cannot be
-        printed: checked before anything is rendered."""
-        problems = {}
-        for action in self.filtered(lambda a: a.channel in ("letter", "registered_letter")):
-            missing = action._letter_missing()
-            if missing:
-                problems[action] = self.env._(
-                    "%(partner)s: %(missing)s.", partner=action.partner_id.display_name, missing="; ".join(missing)
-                )
-        return problems
+    def _get_execution_problems(self):
+        """{action: what it lacks, as a sentence} for those of these actions that cannot be executed: a letter
+        without what it must print, or penalties to show that cannot be computed (a missing rate). Checked
+        before anything is rendered or sent."""
+        missing = {action: action._letter_missing() for action in self.filtered(lambda a: a.channel in LETTERS)}
+        for action, errors in self._penalty_errors().items():
+            missing.setdefault(action, []).extend(errors)
+        return {
+            action: self.env._(
+                "%(partner)s: %(missing)s.",
+                partner=action.partner_id.display_name,
+                missing="; ".join(error.rstrip(".") for error in errors),
+            )
+            for action, errors in missing.items()
+            if errors
+        }
+
+    def _shows_penalties(self):
+        """Whether this action's email, letter or case claims the penalties: a formal notice, an escalation, or a
+        level that shows them."""
+        self.ensure_one()
+        return self.channel in ("registered_letter", "escalation") or (
+            self.level_id.charge_penalties and self.channel in ("email", "letter")
+        )
+
+    def _penalty_errors(self):
+        """{action: [why its penalties cannot be computed]} for those of these actions that show them, computed
+        on each action's date for all their invoices at once."""
+        errors = {}
+        for date, actions in self.filtered(lambda a: a._shows_penalties()).grouped("date").items():
+            figures = actions.line_ids.filtered(lambda line: not line.excluded).move_id._collection_penalty_figures(
+                date
+            )
+            for action in actions:
+                found = {
+                    figures[line.move_id]["error"]
+                    for line in action.line_ids
+                    if not line.excluded and figures.get(line.move_id, {}).get("error")
+                }
+                if found:
+                    errors[action] = sorted(found)
+        return errors
 
     def _letter_missing(self):
         """What this letter lacks: the debtor's postal address, the company's bank account (payment
@@ -359,7 +469,9 @@ class RecouvrementAction(models.Model):
 
     def action_execute(self):
         """Execute the selected proposed actions (review screen)."""
-        for run, actions in self.filtered(lambda a: a.state == "proposed").grouped("run_id").items():
+        self.company_id._collection_lock(wait=False)
+        self._check_proposed()
+        for run, actions in self.grouped("run_id").items():
             if run:
                 run._execute_actions(actions)
             else:
@@ -403,7 +515,7 @@ class RecouvrementAction(models.Model):
         actions.filtered(lambda a: a.state == "proposed").write({"state": "done"})
         actions.write({"done_date": fields.Datetime.now(), "done_user_id": user.id})
         actions._log_in_chatters()
-        actions._advance_invoice_levels()
+        actions.line_ids.move_id._collection_sync_levels()
 
     def _refresh_before_execution(self):
         """An action shows the invoices as they are when it is executed: what was paid since the proposal
@@ -439,7 +551,62 @@ class RecouvrementAction(models.Model):
         for action in empty:
             reason = action.line_ids.filtered("exclusion_reason")[-1:].exclusion_reason or paid_reason
             action.write({"state": "cancelled", "exclusion_reason": reason})
-        return self - empty
+        remaining = self - empty
+        return remaining - remaining._drop_levels_had()
+
+    def _drop_levels_had(self):
+        """Take off these actions' invoices the levels they already have through another action, done or waiting
+        to be sent (a run proposed from an older snapshot, a second run of the same day): each invoice gets each
+        level once, whatever runs were proposed. The other channels of the same step (same run and debtor) are
+        not another action. An action left without any level to give is cancelled. Returns the cancelled ones."""
+        lines = self.line_ids.filtered(lambda line: line.level_id and not line.excluded)
+        if not lines:
+            return self.browse()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT ON (line.id) line.id, other.action_id
+                     FROM recouvrement_action_line line
+                     JOIN recouvrement_action action ON action.id = line.action_id
+                     JOIN recouvrement_level level ON level.id = line.level_id
+                     JOIN recouvrement_action_line other ON other.move_id = line.move_id AND NOT other.excluded
+                     JOIN recouvrement_action other_action ON other_action.id = other.action_id
+                     JOIN recouvrement_level other_level ON other_level.id = other.level_id
+                    WHERE line.id IN %s
+                      AND other_action.state IN ('pending', 'done')
+                      AND other_level.offset_days >= level.offset_days
+                      AND NOT (other_action.run_id IS NOT DISTINCT FROM action.run_id
+                               AND other_action.partner_id = action.partner_id)
+                 ORDER BY line.id, other_action.id""",
+                tuple(lines.ids),
+            )
+        )
+        if not rows:
+            return self.browse()
+        Line = self.env["recouvrement.action.line"]
+        had = {Line.browse(line_id): self.browse(action_id) for line_id, action_id in rows}
+        for action, action_lines in Line.union(*had).grouped("action_id").items():
+            action._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Levels already had, not given again: %(lines)s.",
+                    lines="; ".join(
+                        self.env._(
+                            "%(invoice)s, %(level)s (action %(other)s)",
+                            invoice=line.move_id.name,
+                            level=line.level_id.name,
+                            other=had[line].display_name,
+                        )
+                        for line in action_lines
+                    ),
+                )
+            )
+            action_lines.write({"level_id": False})
+        duplicates = self.filtered(lambda a: not a.line_ids.filtered(lambda line: line.level_id and not line.excluded))
+        duplicates.write(
+            {"state": "cancelled", "exclusion_reason": self.env._("Already chased at this level by another action")}
+        )
+        return duplicates
 
     def _execute_email(self):
         """Queue the emails of these actions, one batch per template, through Odoo's mass mailing
@@ -488,6 +655,38 @@ class RecouvrementAction(models.Model):
             "recouvrement_creances.collection_mail_body", {"object": self, "penalties": self._penalties_to_show()}
         )
 
+    def _sections(self):
+        """The invoices of this action as its email and letter list them: the overdue ones, then those not yet
+        due (*À échoir*), then the credits, each with its total. [{key, lines, total}] of the sections not
+        empty; the net of them all is the action's total."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: not line.excluded).sorted(lambda line: (line.date_due, line.id))
+        keys = {"overdue": [], "not_due": [], "credit": []}
+        for line in lines:
+            key = "credit" if line.amount_residual < 0 else "overdue" if line.days_overdue > 0 else "not_due"
+            keys[key].append(line)
+        Line = self.env["recouvrement.action.line"]
+        return [
+            {
+                "key": key,
+                "lines": Line.union(*found),
+                "total": self.currency_id.round(sum(line.amount_residual for line in found)),
+            }
+            for key, found in keys.items()
+            if found
+        ]
+
+    @api.depends("line_ids.amount_residual", "line_ids.days_overdue", "line_ids.excluded")
+    def _compute_amount_overdue(self):
+        for action in self:
+            action.amount_overdue = action.currency_id.round(
+                sum(
+                    line.amount_residual
+                    for line in action.line_ids
+                    if not line.excluded and line.amount_residual > 0 and line.days_overdue > 0
+                )
+            )
+
     def _penalties_to_show(self):
         """{invoice: penalty figures on the action's date} when its level shows the penalties, else {}."""
         self.ensure_one()
@@ -529,8 +728,7 @@ class RecouvrementAction(models.Model):
         )
 
     def _execute_registered_letter(self):
-        for action in self:
-            action.registered_sent_date = action.date
+        self.registered_sent_date = fields.Date.context_today(self)
         self._execute_letter()
 
     def _render_letters(self):
@@ -556,36 +754,47 @@ class RecouvrementAction(models.Model):
     # ------------------------------------------------------------------
 
     def _letter_values(self):
-        """What the letter of this action prints, computed once for the template."""
+        """What the letter of this action prints, computed once for the template: its sections (see
+        :meth:`_sections`), each row with the penalties and indemnity of an overdue invoice when the letter shows
+        them, and what a formal notice claims: the overdue invoices net of the credits, plus their penalties and
+        indemnities."""
         self.ensure_one()
-        lines = self.line_ids.filtered(lambda line: not line.excluded).sorted(lambda line: (line.date_due, line.id))
+        sections = self._sections()
         formal = self.channel == "registered_letter"
-        show_penalties = formal or self.level_id.charge_penalties
-        figures = lines.move_id._collection_penalty_figures(self.date) if show_penalties else {}
-        rows = []
-        for line in lines:
-            figure = figures.get(line.move_id, {}) if line.amount_residual > 0 else {}
-            rows.append(
-                {"line": line, "penalty": figure.get("penalty", 0.0), "indemnity": figure.get("indemnity_due", 0.0)}
-            )
+        show_penalties = self._shows_penalties()
+        overdue = self.env["recouvrement.action.line"].union(
+            *(section["lines"] for section in sections if section["key"] == "overdue")
+        )
+        figures = overdue.move_id._collection_penalty_figures(self.date) if show_penalties else {}
+        for section in sections:
+            section["rows"] = []
+            for line in section["lines"]:
+                figure = figures.get(line.move_id, {}) if line in overdue else {}
+                section["rows"].append(
+                    {"line": line, "penalty": figure.get("penalty", 0.0), "indemnity": figure.get("indemnity_due", 0.0)}
+                )
+        rows = [row for section in sections for row in section["rows"]]
         penalties = self.currency_id.round(sum(row["penalty"] for row in rows))
         indemnities = self.currency_id.round(sum(row["indemnity"] for row in rows))
-        total = self.currency_id.round(self.amount_total + penalties + indemnities)
-        claimed = lines.filtered(lambda line: line.amount_residual > 0)
+        credits = sum(section["total"] for section in sections if section["key"] == "credit")
+        principal = self.currency_id.round(max(self.amount_overdue + credits, 0.0))
+        total = self.currency_id.round(principal + penalties + indemnities)
         b2b = self.policy_id.customer_kind == "b2b"
         return {
-            "rows": rows,
+            "sections": sections,
+            "invoice_count": len(rows),
             "formal": formal,
             # an individual owes interest only from the formal notice: no empty column before
             "show_penalties": show_penalties and (b2b or bool(penalties)),
             "b2b": b2b,
             "penalties": penalties,
             "indemnities": indemnities,
+            "principal": principal,
             "total": total,
             "total_in_words": self.currency_id._collection_amount_in_words(total),
             "place_date": self.company_id._collection_place_date(self.date),
             "bank": self.company_id.partner_id.bank_ids[:1],
-            "payment_reference": ", ".join(filter(None, claimed.mapped("payment_reference"))),
+            "payment_reference": ", ".join(filter(None, overdue.mapped("payment_reference"))),
             "pay_url": self.portal_url,
             "signatory": self._responsible_user(),
         }
@@ -711,51 +920,113 @@ class RecouvrementAction(models.Model):
             amount=self.currency_id.format(self.amount_total),
         )
         if self.email_fallback:
-            body += " " + self.env._("No email address: a letter replaces the email.")
+            body += " " + (
+                self.env._("The last reminder to %(address)s was not delivered: a letter replaces the email.",
+                           address=self._recipient_address())
+                if self._recipient_address()
+                else self.env._("No email address: a letter replaces the email.")
+            )  # fmt: skip
         return Markup("<p>%s</p>") % body
 
-    def _advance_invoice_levels(self):
-        """Each invoice that triggered the action now has its level, once, whatever the channels."""
-        moves_by_step = {}
-        for line in self.line_ids.filtered(lambda line: line.level_id and not line.excluded):
-            moves_by_step.setdefault((line.level_id, line.action_id.date), set()).add(line.move_id.id)
-        # Collection-only fields, which nothing in the accounting depends on: written in one statement
-        # per step rather than through the invoices' write(), which re-synchronises their journal items.
-        moves = self.env["account.move"]
-        for (level, date), move_ids in moves_by_step.items():
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE account_move SET collection_level_id = %s, collection_last_action_date = %s,
-                              write_uid = %s, write_date = %s
-                        WHERE id = ANY(%s)""",
-                    level.id,
-                    date,
-                    self.env.uid,
-                    self.env.cr.now(),
-                    list(move_ids),
-                )
-            )
-            moves |= moves.browse(move_ids)
-        moves.invalidate_recordset(["collection_level_id", "collection_last_action_date", "write_uid", "write_date"])
-        holding = moves.filtered(lambda move: move.collection_level_id.credit_hold)
-        for company, company_moves in holding.grouped("company_id").items():
-            self.env["recouvrement.credit.hold"].with_company(company)._sync_partners(
-                company_moves.commercial_partner_id
-            )
-
     def _sync_mail_status(self):
-        """Follow the real outcome of the email: sent, bounced or failed."""
+        """Follow the real outcome of the email. Sent, the action is done and its invoices have their level. While
+        the mail server fails, the action waits for the next attempt. A final failure (a bad address, a bounce,
+        the attempts exhausted) fails the action: the level is not had, the next run chases the debtor again,
+        by letter when the address is the problem, and the collector is told."""
+        delivered, failed = self.browse(), self.browse()
         for action in self.filtered(lambda a: a.channel == "email" and a.state in ("pending", "done", "failed")):
             status = action._mail_status_from_notifications()
             if status == "sent" and action.state != "done":
-                action.write({"state": "done", "error": False})
+                action.write({"state": "done", "error": False, "mail_failed_address": False, "mail_next_try": False})
+                delivered |= action
             elif status in ("bounced", "failed") and action.state != "failed":
+                kind, reason = action._mail_failure()
                 action.write(
                     {
                         "state": "failed",
-                        "error": dict(action._fields["mail_status"]._description_selection(self.env))[status],
+                        "error": reason,
+                        "mail_next_try": False,
+                        "mail_failed_address": kind == "address" and action._recipient_address(),
                     }
                 )
+                failed |= action
+        (delivered | failed).line_ids.move_id._collection_sync_levels()
+        failed._warn_mail_failed()
+
+    def _warn_mail_failed(self):
+        """Tell the collector, on the action, that its reminder did not reach the debtor, and log it."""
+        self._schedule_activity(
+            "recouvrement_creances.mail_activity_collection_mail_failed",
+            lambda action: action.env._(
+                "Reminder not delivered to %(partner)s: %(reason)s", partner=action.partner_id.name, reason=action.error
+            ),
+            note=lambda action: Markup("<p>%s</p>")
+            % (
+                action.env._("The next run sends it again by letter: the email address is not valid.")
+                if action.mail_failed_address
+                else action.env._("The next run sends it again by email.")
+            ),
+        )
+        bodies = {}
+        for action in self:
+            body = Markup("<p>%s</p>") % action.with_context(lang=action._log_lang()).env._(
+                "Collection: the %(level)s email was not delivered (%(reason)s).",
+                level=action.level_id.name,
+                reason=action.error,
+            )
+            bodies[action.partner_id.id] = bodies.get(action.partner_id.id, Markup()) + body
+        if bodies:
+            self.env["res.partner"].browse(bodies)._message_log_batch(bodies=bodies)
+
+    def _schedule_mail_retry(self, mails):
+        """Queue again these actions' ``mails`` that failed for a reason of the mail server, after the next delay
+        of the back-off (5 minutes, then longer and longer, for more than a day), while attempts are left."""
+        now = fields.Datetime.now()
+        for action in self.filtered(lambda a: a.state == "pending"):
+            delay = retry_delay(action.mail_retry_count)
+            action_mails = mails.filtered(lambda mail, action=action: mail.mail_message_id == action.mail_message_id)
+            if not delay or not action_mails:
+                continue
+            next_try = now + timedelta(minutes=delay)
+            action_mails.write({"state": "outgoing", "scheduled_date": next_try})
+            action.write({"mail_retry_count": action.mail_retry_count + 1, "mail_next_try": next_try})
+            action._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "The mail server did not take the email (%(reason)s): new attempt on %(date)s.",
+                    reason=action._mail_failure()[1],
+                    date=format_datetime(self.env, next_try),
+                )
+            )
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(next_try)
+
+    def _recipient_address(self):
+        self.ensure_one()
+        return self.recipient_id.email_normalized or self.recipient_id.email or False
+
+    @api.model
+    def _undeliverable_addresses(self, company):
+        """{(recipient id, normalized email)} whose last collection email in ``company`` failed because of the
+        address, with no email delivered to that recipient since."""
+        failed = self._read_group(
+            [("company_id", "=", company.id), ("channel", "=", "email"), ("state", "=", "failed"),
+             ("mail_failed_address", "!=", False)],
+            ["recipient_id", "mail_failed_address"],
+            ["id:max"],
+        )  # fmt: skip
+        delivered = dict(
+            self._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "email"),
+                    ("state", "=", "done"),
+                    ("recipient_id", "in", [recipient.id for recipient, _address, _id in failed]),
+                ],
+                ["recipient_id"],
+                ["id:max"],
+            )  # fmt: skip
+        )
+        return {(recipient.id, address) for recipient, address, last in failed if last > delivered.get(recipient, 0)}
 
     # ------------------------------------------------------------------
     # Phone calls

@@ -117,18 +117,35 @@ class RecouvrementRate(models.Model):
 
     @api.model
     def _check_contract_rate(self, rate):
-        """Refuse a contractual penalty rate below 3 x the legal interest rate of the current half-year, when
-        that rate is published. Each calculation checks again every half-year it covers."""
+        """Refuse a contractual penalty rate below 3 x the legal interest rate of the current half-year, or of the
+        latest half-year published while the current one is not. Each calculation checks again every half-year
+        it covers."""
         if rate <= 0:
             raise ValidationError(self.env._("Enter the contractual penalty rate, in percent per year."))
-        try:
-            contract_rate_checked(rate, partial(self._rate_table(), "legal_other"))(
-                half_year_start(fields.Date.context_today(self))
-            )
-        except MissingRateError:
+        current = half_year_start(fields.Date.context_today(self))
+        period = self._latest_legal_period(current)
+        if not period:
             return
+        try:
+            contract_rate_checked(rate, partial(self._rate_table(), "legal_other"))(period)
         except RateBelowFloorError as error:
-            raise ValidationError(self._rate_error(error).args[0]) from None
+            message = self._rate_error(error).args[0]
+            if period != current:
+                message += " " + self.env._(
+                    "(The legal rate of the %(current)s is not published yet: the latest one, of the %(used)s, "
+                    "was used.)",
+                    current=self._half_year_label(current),
+                    used=self._half_year_label(period),
+                )
+            raise ValidationError(message) from None
+
+    @api.model
+    def _latest_legal_period(self, until):
+        """The start of the latest half-year up to ``until`` whose legal interest rate (other cases) is known."""
+        latest = self.sudo().search(
+            [("kind", "=", "legal_other"), ("date_start", "<=", until)], order="date_start desc", limit=1
+        )
+        return latest.date_start or None
 
     @api.model
     def _half_year_label(self, period):

@@ -1,11 +1,13 @@
 from collections import defaultdict
+from functools import partial
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import retrying
 from odoo.tools import SQL, format_date
 from odoo.tools.pdf import merge_pdf
 
-from ..tools import block_applies, days_between, reached_level
+from ..tools import action_level, block_applies, days_between, reached_level
 
 DEFAULT_BATCH_SIZE = 100
 
@@ -40,6 +42,10 @@ class RecouvrementRun(models.Model):
     action_count = fields.Integer(compute="_compute_action_counts")
     proposed_count = fields.Integer(string="To Review", compute="_compute_action_counts")
     executed_count = fields.Integer(string="Executed", compute="_compute_action_counts")
+    execution_problems = fields.Text(
+        compute="_compute_execution_problems",
+        help="What the proposed actions lack to be executed: a letter's address, a penalty's rate, ...",
+    )
 
     @api.depends("date")
     @api.depends_context("lang")
@@ -58,6 +64,14 @@ class RecouvrementRun(models.Model):
             run.executed_count = sum(counts[run, state] for state in ("pending", "done", "failed"))
             run.action_count = run.proposed_count + run.executed_count + counts[run, "cancelled"]
 
+    def _compute_execution_problems(self):
+        for run in self:
+            proposed = (
+                run.action_ids.filtered(lambda action: action.state == "proposed") if run.state == "proposed" else ()
+            )
+            problems = proposed and proposed._get_execution_problems()
+            run.execution_problems = "\n".join(problems.values()) if problems else False
+
     @api.constrains("date")
     def _check_date(self):
         today = fields.Date.context_today(self)
@@ -72,12 +86,18 @@ class RecouvrementRun(models.Model):
     # ------------------------------------------------------------------
 
     def action_propose(self):
+        self.company_id._collection_lock(wait=False)
+        self._propose()
+        return True
+
+    def _propose(self):
+        """Propose the actions of these draft runs; the caller holds their companies' collection lock, so that
+        the debtors pending in another run are all seen."""
         for run in self:
             if run.state != "draft":
                 raise UserError(self.env._("The run “%(run)s” has already been proposed.", run=run.name))
             actions = self.env["recouvrement.action"]._create_proposals(run._prepare_action_vals_list())
             run.state = "proposed" if actions else "done"
-        return True
 
     def _get_open_item_domain(self):
         """Open posted receivable lines of the run's company that collection may look at."""
@@ -108,21 +128,40 @@ class RecouvrementRun(models.Model):
         query = self.env["account.move.line"]._search(self._get_open_item_domain())
         query.add_join("JOIN", "move", "account_move", SQL("move.id = account_move_line.move_id"))
         query.add_join("LEFT JOIN", "level", "recouvrement_level", SQL("level.id = move.collection_level_id"))
-        query.groupby = SQL("account_move_line.move_id, account_move_line.currency_id, move.id, level.offset_days")
+        query.add_join(
+            "LEFT JOIN", "sending", SQL("(%s)", self._get_sending_levels_query()), SQL("sending.move_id = move.id")
+        )
+        query.groupby = SQL(
+            "account_move_line.move_id, account_move_line.currency_id, move.id, level.offset_days, sending.offset_days"
+        )
         rows = self.env.execute_query_dict(
             query.select(
                 SQL(
                     """account_move_line.move_id, move.move_type, move.commercial_partner_id AS partner_id,
                        account_move_line.currency_id, SUM(account_move_line.amount_residual_currency) AS residual,
                        COALESCE(MIN(account_move_line.date_maturity), move.invoice_date_due, move.date) AS due,
-                       level.offset_days AS level_offset, move.collection_dispute AS dispute,
-                       move.collection_dispute_until AS dispute_until"""
+                       GREATEST(level.offset_days, sending.offset_days) AS level_offset,
+                       move.collection_dispute AS dispute, move.collection_dispute_until AS dispute_until"""
                 )
             )
         )
         for row in rows:
             row["disputed"] = block_applies(row.pop("dispute"), row.pop("dispute_until"), self.date)
         return rows
+
+    def _get_sending_levels_query(self):
+        """(move_id, offset_days): the highest level each invoice has in an action of the company still waiting to
+        be sent (an email queued or retried). It is not the invoice's level yet, as it has not reached the
+        debtor, but it is not proposed again while it may still go."""
+        return SQL(
+            """SELECT line.move_id, MAX(level.offset_days) AS offset_days
+                 FROM recouvrement_action_line line
+                 JOIN recouvrement_action action ON action.id = line.action_id
+                 JOIN recouvrement_level level ON level.id = line.level_id
+                WHERE action.state = 'pending' AND action.company_id = %s AND NOT line.excluded
+             GROUP BY line.move_id""",
+            self.company_id.id,
+        )
 
     def _get_promised_move_ids(self):
         """Ids of the moves of the company under an open promise to pay on the run date."""
@@ -158,7 +197,7 @@ class RecouvrementRun(models.Model):
         }
         partner_of = {partner.id: partner for partner in partners}  # records sharing one prefetch set
         currency_of = {currency.id: currency for currency in self.env["res.currency"].browse(c for _p, c in by_debtor)}
-        promised = self._get_promised_move_ids()
+        facts = self._get_run_facts()
         pending = self._get_pending_debtors()
         vals_list = []
         for (partner_id, currency_id), items in by_debtor.items():
@@ -166,18 +205,30 @@ class RecouvrementRun(models.Model):
             if not policy or (partner_id, currency_id) in pending:
                 continue
             vals_list += self._prepare_debtor_action_vals(
-                partner_of[partner_id], currency_of[currency_id], policy, levels[policy], items, promised
+                partner_of[partner_id], currency_of[currency_id], policy, levels[policy], items, facts
             )
         return vals_list
 
-    def _prepare_debtor_action_vals(self, partner, currency, policy, levels, items, promised_move_ids):
-        """Action values for one debtor and currency; ``levels`` are the policy's (offset, level) pairs."""
-        debts, credits, new_levels = [], [], []
+    def _get_run_facts(self):
+        """What the proposal of every debtor reads, looked up once for the run: ``promised`` (ids of the moves
+        under an open promise) and ``undeliverable`` (the addresses the last reminder could not reach)."""
+        return {
+            "promised": self._get_promised_move_ids(),
+            "undeliverable": self.env["recouvrement.action"]._undeliverable_addresses(self.company_id),
+        }
+
+    def _prepare_debtor_action_vals(self, partner, currency, policy, levels, items, facts):
+        """Action values for one debtor and currency; ``levels`` are the policy's (offset, level) pairs and
+        ``facts`` those of :meth:`_get_run_facts`.
+
+        Each invoice line gets the level it newly reaches, once. The action itself reads at the highest level among
+        the overdue invoices it lists, had or newly reached: a debtor's reminders never get milder."""
+        debts, credits, new_offsets, overdue_offsets = [], [], [], []
         for item in items:
             if item["residual"] < 0:
                 credits.append(self._prepare_line_vals(item, False))
                 continue
-            if item["disputed"] or item["move_id"] in promised_move_ids:
+            if item["disputed"] or item["move_id"] in facts["promised"]:
                 continue
             if item["move_type"] not in ("out_invoice", "out_receipt"):
                 continue
@@ -186,9 +237,10 @@ class RecouvrementRun(models.Model):
             if new_level or days > 0:
                 debts.append(self._prepare_line_vals(item, new_level))
             if new_level:
-                new_levels.append(new_level)
-        # The action's level is the highest level newly reached: a level already had is never resent.
-        top_level = max(new_levels, key=lambda level: level.offset_days, default=None)
+                new_offsets.append(new_level.offset_days)
+            if days > 0:
+                overdue_offsets.append(new_level.offset_days if new_level else item["level_offset"])
+        top_level = action_level(levels, new_offsets, overdue_offsets)
         if not top_level or partner._collection_is_blocked(self.date):
             return []
         if not self._is_above_minimum(policy, currency, debts + credits):
@@ -196,7 +248,7 @@ class RecouvrementRun(models.Model):
         recipient = partner._collection_recipient()
         return [
             self._prepare_action_vals(partner, currency, top_level, channel, recipient, debts + credits)
-            for channel in self._get_action_channels(recipient, top_level)
+            for channel in self._get_action_channels(recipient, top_level, facts["undeliverable"])
         ]
 
     def _prepare_line_vals(self, item, level):
@@ -217,10 +269,12 @@ class RecouvrementRun(models.Model):
             net = currency._convert(net, company_currency, self.company_id, self.date)
         return company_currency.compare_amounts(net, policy.minimum_amount) >= 0
 
-    def _get_action_channels(self, recipient, level):
-        """Channels of ``level`` for this debtor: email falls back to a letter when its recipient has no email."""
+    def _get_action_channels(self, recipient, level, undeliverable=()):
+        """Channels of ``level`` for this debtor: email falls back to a letter when its recipient has no email, or
+        when the last reminder to that address could not be delivered (``undeliverable``)."""
         channels = level._get_channels()
-        if "email" in channels and not recipient.email:
+        address = recipient.email_normalized or recipient.email
+        if "email" in channels and (not address or (recipient.id, address) in undeliverable):
             channels = [("letter" if channel == "email" else channel) for channel in channels]
         return list(dict.fromkeys(channels))
 
@@ -245,6 +299,7 @@ class RecouvrementRun(models.Model):
 
     def action_execute(self):
         """Execute the proposed actions of these runs (the review screen's button)."""
+        self.company_id._collection_lock(wait=False)
         for run in self:
             if run.state == "done":
                 raise UserError(self.env._("The run “%(run)s” has already been executed.", run=run.name))
@@ -261,14 +316,16 @@ class RecouvrementRun(models.Model):
         return True
 
     def _execute_actions(self, actions, commit=False):
-        """Execute ``actions`` in batches; with ``commit``, each batch is committed (cron)."""
+        """Execute ``actions`` in batches; with ``commit`` (the daily cron), each batch takes the company's
+        collection lock, waiting for a run in progress, leaves out what another run executed meanwhile, and is
+        committed. Otherwise the caller holds the lock for the whole transaction."""
         self.ensure_one()
         if commit:
             # Unattended: what cannot be executed waits for a manager instead of stopping the run.
-            problems = actions._get_letter_problems()
+            problems = actions._get_execution_problems()
             if problems:
                 self._message_log(
-                    body=self.env._("Letters not printed: %(problems)s", problems=" ".join(problems.values()))
+                    body=self.env._("Not executed, to be reviewed: %(problems)s", problems=" ".join(problems.values()))
                 )
             actions = actions.filtered(lambda action: action not in problems)
         actions._check_executable()
@@ -276,10 +333,18 @@ class RecouvrementRun(models.Model):
         size = self._get_batch_size()
         for start in range(0, len(actions), size):
             batch = actions[start : start + size]
-            batch._execute()
             if commit:
+                retrying(partial(self._execute_locked_batch, batch), self.env)
                 self.env["ir.cron"]._commit_progress(len(batch))
+            else:
+                batch._execute()
         self._update_state()
+
+    def _execute_locked_batch(self, batch):
+        """Execute one batch of the daily run under the company's lock: an action another run or a user executed
+        since it was proposed is left out."""
+        self.company_id._collection_lock()
+        batch.filtered(lambda action: action.state == "proposed")._execute()
 
     @api.model
     def _get_batch_size(self):
@@ -332,18 +397,23 @@ class RecouvrementRun(models.Model):
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].search([("recouvrement_auto_run", "=", True)])
         for company in companies:
-            run = self.search(
-                [("company_id", "=", company.id), ("date", "=", today), ("is_automatic", "=", True)], limit=1
-            )
-            if not run:
-                run = self.with_company(company).create({"company_id": company.id, "is_automatic": True})
-                run.with_company(company).action_propose()
-                self.env["ir.cron"]._commit_progress(remaining=len(companies))
-            run = run.with_company(company)
+            run = retrying(partial(self._cron_propose, company, today), self.env).with_company(company)
+            self.env["ir.cron"]._commit_progress(remaining=len(companies))
             auto = run.action_ids.filtered(lambda a: a.state == "proposed" and not a.level_id.needs_validation)
             run._execute_actions(auto, commit=True)
             run._schedule_review_activity()
             self.env["ir.cron"]._commit_progress(1)
+
+    @api.model
+    def _cron_propose(self, company, today):
+        """The daily run of ``company`` for ``today``: found, or created and proposed under the company's lock
+        (waiting for a run in progress)."""
+        company._collection_lock()
+        run = self.search([("company_id", "=", company.id), ("date", "=", today), ("is_automatic", "=", True)], limit=1)
+        if not run:
+            run = self.with_company(company).create({"company_id": company.id, "is_automatic": True})
+            run.with_company(company)._propose()
+        return run
 
     def _schedule_review_activity(self):
         self.ensure_one()

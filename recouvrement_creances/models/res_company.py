@@ -1,6 +1,8 @@
+from psycopg2.errors import LockNotAvailable
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, formatLang
+from odoo.tools import SQL, format_date, formatLang
 
 # Accounts of the French chart (l10n_fr) used by default: late-payment interest is financial income on
 # commercial receivables (763100); the fixed indemnity is a penalty received on sales (758100).
@@ -121,6 +123,14 @@ class ResCompany(models.Model):
         "recovery indemnity (Code de commerce L441-9).",
     )
 
+    collection_run_serial = fields.Integer(
+        string="Collection Runs Serial",
+        readonly=True,
+        copy=False,
+        help="Counts the collection proposals and executions of the company: each takes this row's lock, so that "
+        "one at a time runs per company.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -153,6 +163,45 @@ class ResCompany(models.Model):
             company.sudo().write(
                 {"recouvrement_b2b_policy_id": copies["b2b"].id, "recouvrement_b2c_policy_id": copies["b2c"].id}
             )
+
+    def _collection_lock(self, wait=True):
+        """Take the collection lock of these companies until the end of the transaction.
+
+        One proposal or execution at a time per company, whatever the worker or the server: the lock is the
+        company's row, in PostgreSQL; another company's run never waits for it. Once it is taken, this
+        transaction has seen everything the other runs of these companies committed: one that committed after
+        this transaction began makes it fail with a serialization error, which Odoo's RPC layer and the daily
+        run retry with a fresh snapshot.
+
+        :param wait: wait for a run in progress (the daily cron), else refuse at once with a clear message
+            (a user's button)
+        """
+        if not self:
+            return
+        ids = tuple(sorted(self.ids))
+        if not wait:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL("SELECT id FROM res_company WHERE id IN %s FOR NO KEY UPDATE NOWAIT", ids),
+                        log_exceptions=False,
+                    )
+            except LockNotAvailable:
+                raise UserError(
+                    self.env._(
+                        "A collection run of %(companies)s is in progress (proposal or execution, by another user "
+                        "or the daily run). Try again in a few moments: nothing was proposed or sent twice.",
+                        companies=", ".join(self.mapped("name")),
+                    )
+                ) from None
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET collection_run_serial = COALESCE(collection_run_serial, 0) + 1 WHERE id IN %s",
+                ids,
+            ),
+            log_exceptions=False,
+        )
+        self.invalidate_recordset(["collection_run_serial"])
 
     def _recouvrement_default_policy(self, kind):
         """The default policy of ``kind`` (b2b/b2c): the configured one, else the first of that kind."""

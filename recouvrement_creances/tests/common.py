@@ -117,7 +117,27 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
             plan.action_activate()
         return plan
 
-    def _run(self, on_date, execute=True, partners=None):
+    @contextmanager
+    def mock_mail_gateway(self, *args, **kwargs):
+        self._mail_mocked = getattr(self, "_mail_mocked", 0) + 1
+        try:
+            with super().mock_mail_gateway(*args, **kwargs):
+                yield
+        finally:
+            self._mail_mocked -= 1
+
+    def _deliver(self):
+        """Send the queued emails as the mail queue does, through Odoo's test SMTP gateway: a reminder counts as
+        had once it has left."""
+        if getattr(self, "_mail_mocked", 0):
+            self.env["mail.mail"].sudo().process_email_queue()
+        else:
+            with self.mock_mail_gateway():
+                self.env["mail.mail"].sudo().process_email_queue()
+
+    def _run(self, on_date, execute=True, partners=None, deliver=True):
+        """A run proposed on ``on_date``, executed (unless ``execute`` is false) and its emails delivered (unless
+        ``deliver`` is false)."""
         with freeze_time(on_date):
             run = self.env["recouvrement.run"].create(
                 {
@@ -129,6 +149,8 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
             run.action_propose()
             if execute and run.state == "proposed":
                 run.action_execute()
+                if deliver:
+                    self._deliver()
         return run
 
     def _cron(self, on_date):

@@ -42,6 +42,7 @@ class TestDunningEngine(RecouvrementCommon):
         for offset, new_actions in expected:
             with self.mock_mail_gateway():
                 self._cron(self._day(offset))
+                self._deliver()
             actions = self._actions() - seen
             self.assertEqual(
                 [(a.level_id.name, a.channel) for a in actions.sorted(lambda a: (a.channel != "email", a.channel))],
@@ -68,7 +69,7 @@ class TestDunningEngine(RecouvrementCommon):
         first = self._invoice(self.debtor, 400.0)
         second = self._invoice(self.debtor, 600.0, due=self._day(-10))
         with self.mock_mail_gateway():
-            run = self._run(self._day(14))
+            run = self._run(self._day(14), deliver=False)
             action = run.action_ids.filtered(lambda a: a.channel == "email")
             self.assertEqual(len(action), 1, "one email for the debtor, not one per invoice")
             self.assertEqual(action.line_ids.move_id, first + second)
@@ -385,15 +386,22 @@ class TestReminderEmails(RecouvrementCommon):
 
 @tagged("post_install", "-at_install")
 class TestEngineSafeguards(RecouvrementCommon):
-    def test_a_level_already_had_is_not_resent(self):
+    def test_a_level_already_had_is_not_resent_nor_milder(self):
         old = self._invoice(self.debtor, 1000.0, due=self._day(-60))
         self._run(self._day(0))  # old invoice: third reminder
         self.assertEqual(old.collection_level_id, self.levels[60])
         new = self._invoice(self.debtor, 200.0, due=self._day(-14))
         email = self._run(self._day(0)).action_ids.filtered(lambda a: a.channel == "email")
-        self.assertEqual(email.level_id, self.levels[14], "the new invoice's level, not the third reminder again")
-        self.assertEqual(email.line_ids.move_id, new + old, "the older overdue invoice is still listed")
+        self.assertEqual(email.level_id, self.levels[60], "the tone of the third reminder the debtor already had")
+        self.assertRecordValues(
+            email.line_ids.sorted("date_due"),
+            [
+                {"move_id": old.id, "level_id": False},  # listed, its level not given again
+                {"move_id": new.id, "level_id": self.levels[14].id},  # each invoice keeps its own level
+            ],
+        )
         self.assertEqual(old.collection_level_id, self.levels[60])
+        self.assertEqual(new.collection_level_id, self.levels[14])
 
     def test_paid_between_proposal_and_validation(self):
         paid = self._invoice(self.debtor, 1000.0)

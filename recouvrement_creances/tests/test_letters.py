@@ -82,7 +82,8 @@ class TestLetters(RecouvrementCommon):
         invoices = [self._invoice(partner, amount) for amount in amounts]
         run = self._run(self._day(100), execute=False, partners=partner)
         notice = run.action_ids.filtered(lambda a: a.channel == "registered_letter")
-        notice.with_context(force_report_rendering=True).action_execute()
+        with freeze_time(self._day(100)):
+            notice.with_context(force_report_rendering=True).action_execute()
         return notice, invoices
 
     def test_formal_notice_pdf(self):

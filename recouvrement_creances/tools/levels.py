@@ -34,6 +34,28 @@ def reached_level(levels, days_overdue, current_offset):
     return level
 
 
+def action_level(levels, new_offsets, overdue_offsets):
+    """The level a debtor's action reads at, or None when no invoice newly reached a level.
+
+    :param levels: iterable of ``(offset_days, level)``, any order
+    :param new_offsets: offsets of the levels newly reached by the invoices listed
+    :param overdue_offsets: for each overdue invoice listed, the offset of its level, newly reached or already had
+        (None: none yet)
+    :return: the policy's highest level at or below the highest of these offsets: never milder than what an
+        overdue invoice it lists already had.
+
+    >>> levels = [(-14, 'courtesy'), (0, 'due'), (14, 'first'), (30, 'second')]
+    >>> action_level(levels, new_offsets=[14], overdue_offsets=[14, 30])
+    'second'
+    >>> action_level(levels, new_offsets=[-14], overdue_offsets=[]), action_level(levels, [], [30]) is None
+    ('courtesy', True)
+    """
+    if not new_offsets:
+        return None
+    top = max([*new_offsets, *(offset for offset in overdue_offsets if offset is not None)])
+    return reached_level(levels, top, None)
+
+
 def next_level(levels, current_offset):
     """The first level above ``current_offset`` (None: the invoice has had no level yet), or None.
 

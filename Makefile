@@ -1,5 +1,5 @@
 # Thin entry points; the work is in scripts/.
-.PHONY: setup run test lint i18n bench letters clean
+.PHONY: setup run test lint i18n bench letters guarantees clean
 
 setup:
 	bash scripts/bootstrap.sh
@@ -21,6 +21,9 @@ bench:
 
 letters:
 	bash scripts/letters.sh
+
+guarantees:
+	bash scripts/guarantees.sh
 
 clean:
 	rm -rf .local

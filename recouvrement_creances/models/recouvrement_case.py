@@ -33,8 +33,9 @@ class RecouvrementCase(models.Model):
     its invoices leave the dunning run."""
 
     _name = "recouvrement.case"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Contentious Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "date_open desc, id desc"
     _check_company_auto = True
 

@@ -6,6 +6,7 @@ class RecouvrementCaseCost(models.Model):
     """A cost incurred on a contentious case: court fees, the commissaire de justice, the lawyer."""
 
     _name = "recouvrement.case.cost"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Contentious Case Cost"
     _order = "date, id"
 

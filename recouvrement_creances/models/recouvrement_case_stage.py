@@ -9,6 +9,7 @@ class RecouvrementCaseStage(models.Model):
     act once a case enters it (6 months to serve an order, 1 month to oppose it...)."""
 
     _name = "recouvrement.case.stage"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Contentious Case Stage"
     _order = "sequence, id"
 

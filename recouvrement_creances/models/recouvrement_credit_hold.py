@@ -12,6 +12,7 @@ class RecouvrementCreditHold(models.Model):
     closed when their cause appears or disappears (invoice posted, payment reconciled, level reached, nightly)."""
 
     _name = "recouvrement.credit.hold"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Credit Hold"
     _order = "date_start desc, id desc"
     _check_company_auto = True

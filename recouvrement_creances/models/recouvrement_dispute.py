@@ -8,8 +8,9 @@ class RecouvrementDispute(models.Model):
     run; the collector answers it in its chatter, which the debtor reads on the portal."""
 
     _name = "recouvrement.dispute"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Invoice Dispute"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 

@@ -11,6 +11,7 @@ CHANNELS = [
 
 class RecouvrementLevel(models.Model):
     _name = "recouvrement.level"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Collection Level"
     _order = "policy_id, sequence, offset_days, id"
     _check_company_auto = True

@@ -10,8 +10,9 @@ class RecouvrementPaymentPlan(models.Model):
     reconciliations of those invoices; the installments' paid amounts follow from them, oldest first."""
 
     _name = "recouvrement.payment.plan"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Payment Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

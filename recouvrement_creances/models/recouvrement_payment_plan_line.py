@@ -6,6 +6,7 @@ class RecouvrementPaymentPlanLine(models.Model):
     installments oldest first."""
 
     _name = "recouvrement.payment.plan.line"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Payment Plan Installment"
     _order = "plan_id, date_due, id"
 

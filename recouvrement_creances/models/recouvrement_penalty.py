@@ -12,6 +12,7 @@ class RecouvrementPenalty(models.Model):
     chargeable again."""
 
     _name = "recouvrement.penalty"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Late-Payment Penalties Charged"
     _order = "date_to desc, id desc"
     _check_company_auto = True

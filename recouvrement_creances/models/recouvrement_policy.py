@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 
 class RecouvrementPolicy(models.Model):
     _name = "recouvrement.policy"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Collection Policy"
     _order = "sequence, id"
     _check_company_auto = True

@@ -5,8 +5,9 @@ from odoo.tools import format_date
 
 class RecouvrementPromise(models.Model):
     _name = "recouvrement.promise"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "recouvrement.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

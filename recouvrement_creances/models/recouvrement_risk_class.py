@@ -10,6 +10,7 @@ class RecouvrementRiskClass(models.Model):
     the contentious cases' decision aid weighs the amounts claimed by these rates."""
 
     _name = "recouvrement.risk.class"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Debtor Risk Class"
     _order = "sequence, id"
 

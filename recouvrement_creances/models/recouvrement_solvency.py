@@ -18,8 +18,9 @@ class RecouvrementSolvency(models.Model):
     manager may override for a while. The class suggests the credit limit and the payment terms."""
 
     _name = "recouvrement.solvency"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Solvency File"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "recouvrement.input.mixin"]
     _order = "score, id"
     _rec_name = "partner_id"
     _check_company_auto = True

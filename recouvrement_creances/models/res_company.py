@@ -19,7 +19,7 @@ FR_DOUBTFUL_ACCOUNTS = {
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = ["res.company", "recouvrement.input.mixin"]
 
     recouvrement_auto_run = fields.Boolean(
         string="Daily Collection Run",

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 class RecouvrementBlockWizard(models.TransientModel):
     _name = "recouvrement.block.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Exclude Invoices from Collection or Put them in Dispute"
 
     mode = fields.Selection(

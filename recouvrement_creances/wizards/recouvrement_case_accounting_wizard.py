@@ -9,6 +9,7 @@ class RecouvrementCaseAccountingWizard(models.TransientModel):
     reversal, or the write-off of an irrecoverable debt."""
 
     _name = "recouvrement.case.accounting.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Doubtful Debt Accounting"
 
     case_id = fields.Many2one("recouvrement.case", required=True, readonly=True)

@@ -6,6 +6,7 @@ class RecouvrementInsurerIndemnityWizard(models.TransientModel):
     """Record the indemnity the credit insurer paid on a case."""
 
     _name = "recouvrement.insurer.indemnity.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Record a Credit Insurance Indemnity"
 
     case_id = fields.Many2one("recouvrement.case", required=True, readonly=True)

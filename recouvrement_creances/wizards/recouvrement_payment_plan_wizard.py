@@ -12,6 +12,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     before the plan is created."""
 
     _name = "recouvrement.payment.plan.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Negotiate a Payment Plan"
     _check_company_auto = True
 

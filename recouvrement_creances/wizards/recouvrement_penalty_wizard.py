@@ -8,6 +8,7 @@ class RecouvrementPenaltyWizard(models.TransientModel):
     manager waive all or part of them with a reason, and invoices the rest on one customer invoice."""
 
     _name = "recouvrement.penalty.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Invoice Late-Payment Penalties"
     _check_company_auto = True
 

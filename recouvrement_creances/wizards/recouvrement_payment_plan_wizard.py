@@ -92,6 +92,17 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         values.update(partner_id=partner.id, move_ids=[Command.set(moves.ids)])
         return values
 
+    @api.model
+    def _input_bounds(self):
+        return {
+            **super()._input_bounds(),
+            "down_payment": (0, None),
+            "installment_amount": (0, None),
+            "interest_rate": (0, 100),
+            "settlement_discount": (0, 100),
+            "grace_days": (0, 3650),
+        }
+
     @api.depends("move_ids")
     def _compute_currency_id(self):
         for wizard in self:

@@ -44,6 +44,16 @@ class RecouvrementCaseStage(models.Model):
         "CHECK (deadline_months >= 0 AND deadline_days >= 0)", "A stage's deadline cannot be negative."
     )
 
+    @api.model
+    def _input_bounds(self):
+        # checked before PostgreSQL's own check of the deadline, whose message is not the user's language
+        return {
+            **super()._input_bounds(),
+            "deadline_months": (0, 120),
+            "deadline_days": (0, 3650),
+            "prescription_years": (0, 30),
+        }
+
     @api.constrains("deadline_months", "deadline_days", "deadline_name")
     def _check_deadline_name(self):
         for stage in self:

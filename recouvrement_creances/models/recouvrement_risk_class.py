@@ -48,6 +48,10 @@ class RecouvrementRiskClass(models.Model):
 
     _code_unique = models.Constraint("UNIQUE (code)", "Each risk class has its own code.")
 
+    @api.model
+    def _input_bounds(self):
+        return {**super()._input_bounds(), "risk_weight": (0, None)}
+
     @api.constrains("legal_recovery_rate", "agency_recovery_rate")
     def _check_rates(self):
         for risk_class in self:

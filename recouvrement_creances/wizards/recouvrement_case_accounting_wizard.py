@@ -36,6 +36,10 @@ class RecouvrementCaseAccountingWizard(models.TransientModel):
     )
     preview = fields.Html(compute="_compute_preview", sanitize=False)
 
+    @api.model
+    def _input_bounds(self):
+        return {**super()._input_bounds(), "percent": (0, 100)}
+
     @api.depends("case_id", "operation", "percent", "date")
     def _compute_preview(self):
         for wizard in self:

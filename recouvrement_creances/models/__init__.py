@@ -1,3 +1,4 @@
+from . import recouvrement_input_mixin
 from . import recouvrement_rate
 from . import recouvrement_level
 from . import recouvrement_policy

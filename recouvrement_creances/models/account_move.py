@@ -23,7 +23,7 @@ COLLECTION_FIELDS = {"collection_dispute", "collection_dispute_reason", "collect
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = ["account.move", "recouvrement.input.mixin"]
 
     # The open customer documents of a debtor: its portal page and its collection figures read them by
     # commercial partner, which Odoo does not index.

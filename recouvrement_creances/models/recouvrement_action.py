@@ -53,7 +53,7 @@ CALL_OUTCOMES = [
 class RecouvrementAction(models.Model):
     _name = "recouvrement.action"
     _description = "Collection Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

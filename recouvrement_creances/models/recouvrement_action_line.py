@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 
 class RecouvrementActionLine(models.Model):
     _name = "recouvrement.action.line"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Invoice of a Collection Action"
     _order = "action_id, date_due, id"
 

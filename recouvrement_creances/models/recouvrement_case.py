@@ -5,7 +5,7 @@ import io
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 from ..tools.decision import recovery_outlook
@@ -34,7 +34,7 @@ class RecouvrementCase(models.Model):
 
     _name = "recouvrement.case"
     _description = "Contentious Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "date_open desc, id desc"
     _check_company_auto = True
 
@@ -435,6 +435,54 @@ class RecouvrementCase(models.Model):
         """The Cerfa number of the injonction de payer request to this case's court."""
         self.ensure_one()
         return COURT_CERFA.get(self.court_kind, "")
+
+    # ------------------------------------------------------------------
+    # Input checks
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _input_bounds(self):
+        return {
+            **super()._input_bounds(),
+            "agency_rate": (0, 100),
+            "insurer_cover": (0, 100),
+            "insurer_claim_amount": (0, None),
+            "amount_principal": (0, None),
+            "amount_penalties": (0, None),
+            "amount_indemnity": (0, None),
+            "amount_interest": (0, None),
+        }
+
+    @api.constrains("move_ids", "partner_id", "currency_id")
+    def _check_invoices(self):
+        for case in self:
+            case._input_check_invoices(case.move_ids, case.partner_id, case.currency_id)
+
+    @api.constrains("stage_date", "insurer_claim_date")
+    def _check_dates(self):
+        today = fields.Date.context_today(self)
+        for case in self:
+            for name in ("stage_date", "insurer_claim_date"):
+                if case[name] and case[name] > today:
+                    raise ValidationError(
+                        self.env._(
+                            "%(record)s: “%(field)s” cannot be in the future (%(date)s).",
+                            record=case._input_record_label(),
+                            field=self._fields[name]._description_string(self.env),
+                            date=format_date(self.env, case[name]),
+                        )
+                    )
+
+    @api.constrains("agency_id")
+    def _check_agency(self):
+        for case in self.filtered(lambda case: case.agency_id and not case.agency_id.collection_agency):
+            raise ValidationError(
+                self.env._(
+                    "%(record)s: %(partner)s is not a collection agency (tick it on the partner first).",
+                    record=case._input_record_label(),
+                    partner=case.agency_id.display_name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Opening

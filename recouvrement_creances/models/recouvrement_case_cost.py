@@ -1,11 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class RecouvrementCaseCost(models.Model):
     """A cost incurred on a contentious case: court fees, the commissaire de justice, the lawyer."""
 
     _name = "recouvrement.case.cost"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Contentious Case Cost"
     _order = "date, id"
 
@@ -26,6 +28,19 @@ class RecouvrementCaseCost(models.Model):
     )
     name = fields.Char(string="Description", required=True)
     amount = fields.Monetary(required=True)
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for cost in self.filtered(lambda cost: cost.date > today):
+            raise ValidationError(
+                self.env._(
+                    "The costs “%(cost)s” of the case %(case)s cannot be dated in the future (%(date)s).",
+                    cost=cost.name,
+                    case=cost.case_id.name,
+                    date=format_date(self.env, cost.date),
+                )
+            )
 
     @api.constrains("amount")
     def _check_amount(self):

@@ -9,6 +9,7 @@ class RecouvrementCaseStage(models.Model):
     act once a case enters it (6 months to serve an order, 1 month to oppose it...)."""
 
     _name = "recouvrement.case.stage"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Contentious Case Stage"
     _order = "sequence, id"
 
@@ -42,6 +43,16 @@ class RecouvrementCaseStage(models.Model):
     _deadline_positive = models.Constraint(
         "CHECK (deadline_months >= 0 AND deadline_days >= 0)", "A stage's deadline cannot be negative."
     )
+
+    @api.model
+    def _input_bounds(self):
+        # checked before PostgreSQL's own check of the deadline, whose message is not the user's language
+        return {
+            **super()._input_bounds(),
+            "deadline_months": (0, 120),
+            "deadline_days": (0, 3650),
+            "prescription_years": (0, 30),
+        }
 
     @api.constrains("deadline_months", "deadline_days", "deadline_name")
     def _check_deadline_name(self):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 HOLD_CAUSES = [("manual", "Set by Hand"), ("level", "Collection Level"), ("limit", "Credit Limit Exceeded")]
 
@@ -12,6 +13,7 @@ class RecouvrementCreditHold(models.Model):
     closed when their cause appears or disappears (invoice posted, payment reconciled, level reached, nightly)."""
 
     _name = "recouvrement.credit.hold"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Credit Hold"
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -29,11 +31,25 @@ class RecouvrementCreditHold(models.Model):
     date_end = fields.Datetime(string="Released on", readonly=True, index=True)
     user_end_id = fields.Many2one("res.users", string="Released by", readonly=True)
 
+    @api.constrains("cause", "reason")
+    def _check_reason(self):
+        if self.filtered(lambda hold: hold.cause == "manual" and not (hold.reason or "").strip()):
+            raise ValidationError(self.env._("Say why you put this customer on credit hold."))
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for hold in self.filtered(lambda hold: hold.date_end and hold.date_start and hold.date_end < hold.date_start):
+            raise ValidationError(
+                self.env._(
+                    "The credit hold of %(customer)s cannot be released (%(end)s) before it was set (%(start)s).",
+                    customer=hold.partner_id.display_name,
+                    end=format_datetime(self.env, hold.date_end),
+                    start=format_datetime(self.env, hold.date_start),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("cause", "manual") == "manual" and not (vals.get("reason") or "").strip():
-                raise UserError(self.env._("Say why you put this customer on credit hold."))
         holds = super().create(vals_list)
         holds._log()
         return holds

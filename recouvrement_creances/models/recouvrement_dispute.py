@@ -9,7 +9,7 @@ class RecouvrementDispute(models.Model):
 
     _name = "recouvrement.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -45,6 +45,12 @@ class RecouvrementDispute(models.Model):
     def _compute_access_url(self):
         for dispute in self:
             dispute.access_url = f"/my/recouvrement/dispute/{dispute.id}"
+
+    @api.constrains("move_ids", "partner_id")
+    def _check_invoices(self):
+        """An open dispute is about the customer's own invoices still to be paid."""
+        for dispute in self.filtered(lambda dispute: dispute.state == "open"):
+            dispute._input_check_invoices(dispute.move_ids, dispute.partner_id)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -5,6 +5,7 @@ class RecouvrementDisputeReason(models.Model):
     """Why a debtor contests an invoice: the list the debtor chooses from on the portal."""
 
     _name = "recouvrement.dispute.reason"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Dispute Reason"
     _order = "sequence, id"
 

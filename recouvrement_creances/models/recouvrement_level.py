@@ -11,6 +11,7 @@ CHANNELS = [
 
 class RecouvrementLevel(models.Model):
     _name = "recouvrement.level"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Collection Level"
     _order = "policy_id, sequence, offset_days, id"
     _check_company_auto = True
@@ -93,6 +94,33 @@ class RecouvrementLevel(models.Model):
                 raise ValidationError(
                     self.env._("The level “%(level)s” sends an email: choose its email template.", level=level.name)
                 )
+
+    @api.constrains("mail_template_id")
+    def _check_mail_template_model(self):
+        for level in self.filtered("mail_template_id"):
+            if level.mail_template_id.model != "recouvrement.action":
+                raise ValidationError(
+                    self.env._(
+                        "The level “%(level)s” sends collection actions: its email template “%(template)s” is made for "
+                        "another kind of document.",
+                        level=level.name,
+                        template=level.mail_template_id.name,
+                    )
+                )
+
+    @api.model
+    def _input_bounds(self):
+        return {**super()._input_bounds(), "offset_days": (-3650, 3650), "notice_deadline_days": (0, 3650)}
+
+    def write(self, vals):
+        previous = self.policy_id if "policy_id" in vals else self.env["recouvrement.policy"]
+        result = super().write(vals)
+        (previous - self.policy_id)._check_levels_in_use()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_level_in_use(self):
+        self.policy_id._check_levels_in_use(removed_levels=self)
 
     def _get_channels(self):
         """The channel codes of this level, in the order of CHANNELS, then the escalation if any."""

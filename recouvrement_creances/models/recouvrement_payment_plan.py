@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, formatLang
 
 
@@ -11,7 +11,7 @@ class RecouvrementPaymentPlan(models.Model):
 
     _name = "recouvrement.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -138,6 +138,41 @@ class RecouvrementPaymentPlan(models.Model):
             plan.amount_paid = plan.currency_id.round(max(plan.amount_covered - owed, 0.0))
             plan.amount_residual = plan.currency_id.round(max(plan.amount_total - plan.amount_paid, 0.0))
             plan.progress = 100.0 * plan.amount_paid / plan.amount_total if plan.amount_total else 0.0
+
+    # ------------------------------------------------------------------
+    # Input checks
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _input_bounds(self):
+        return {
+            **super()._input_bounds(),
+            "interest_rate": (0, 100),
+            "settlement_discount": (0, 100),
+            "grace_days": (0, 3650),
+            "reminder_days": (0, 3650),
+            "amount_covered": (0, None),
+        }
+
+    @api.constrains("move_ids", "partner_id", "currency_id")
+    def _check_invoices(self):
+        """The customer's own invoices in the plan's currency; still open while the plan is not agreed."""
+        for plan in self:
+            plan._input_check_invoices(
+                plan.move_ids, plan.partner_id, plan.currency_id, open_only=plan.state in ("draft", "proposed")
+            )
+
+    @api.constrains("signed_date")
+    def _check_signed_date(self):
+        today = fields.Date.context_today(self)
+        for plan in self.filtered(lambda plan: plan.signed_date and plan.signed_date > today):
+            raise ValidationError(
+                self.env._(
+                    "%(record)s: a plan cannot be signed in the future (%(date)s).",
+                    record=plan._input_record_label(),
+                    date=format_date(self.env, plan.signed_date),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Creation

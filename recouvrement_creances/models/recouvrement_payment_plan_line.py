@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class RecouvrementPaymentPlanLine(models.Model):
@@ -6,6 +7,7 @@ class RecouvrementPaymentPlanLine(models.Model):
     installments oldest first."""
 
     _name = "recouvrement.payment.plan.line"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Payment Plan Installment"
     _order = "plan_id, date_due, id"
 
@@ -58,6 +60,32 @@ class RecouvrementPaymentPlanLine(models.Model):
         for line in self:
             amount = line.currency_id.format(line.amount) if line.currency_id else ""
             line.display_name = f"{line.partner_id.name or ''} – {amount}"
+
+    @api.model
+    def _input_bounds(self):
+        return {**super()._input_bounds(), "interest": (0, None)}
+
+    @api.constrains("amount", "interest")
+    def _check_amount(self):
+        for line in self:
+            currency = line.currency_id
+            if currency.compare_amounts(line.amount, 0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: an installment is more than zero (%(amount)s).",
+                        record=line.plan_id._input_record_label(),
+                        amount=currency.format(line.amount),
+                    )
+                )
+            if currency.compare_amounts(line.interest, line.amount) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the interest included (%(interest)s) is more than the installment (%(amount)s).",
+                        record=line.plan_id._input_record_label(),
+                        interest=currency.format(line.interest),
+                        amount=currency.format(line.amount),
+                    )
+                )
 
     def write(self, vals):
         if {"date_due", "amount", "interest", "plan_id"} & vals.keys():

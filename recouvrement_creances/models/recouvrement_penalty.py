@@ -1,7 +1,8 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import formatLang
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date, formatLang
 
 
 class RecouvrementPenalty(models.Model):
@@ -12,6 +13,7 @@ class RecouvrementPenalty(models.Model):
     chargeable again."""
 
     _name = "recouvrement.penalty"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Late-Payment Penalties Charged"
     _order = "date_to desc, id desc"
     _check_company_auto = True
@@ -80,6 +82,41 @@ class RecouvrementPenalty(models.Model):
                 charge.state = "cancelled"
             else:
                 charge.state = "invoiced" if charge.invoice_id else "waived"
+
+    @api.model
+    def _input_bounds(self):
+        return {
+            **super()._input_bounds(),
+            "penalty_amount": (0, None),
+            "penalty_waived": (0, None),
+            "indemnity_amount": (0, None),
+            "indemnity_waived": (0, None),
+        }
+
+    @api.constrains("penalty_amount", "penalty_waived", "indemnity_amount", "indemnity_waived", "date_from", "date_to")
+    def _check_amounts(self):
+        for charge in self:
+            currency = charge.currency_id
+            if (
+                currency.compare_amounts(charge.penalty_waived, charge.penalty_amount) > 0
+                or currency.compare_amounts(charge.indemnity_waived, charge.indemnity_amount) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s: what is waived must be between zero and the amount owed.",
+                        invoice=charge.move_id.display_name,
+                    )
+                )
+            if charge.date_from and charge.date_from > charge.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s: the penalties run from %(date_from)s, after the day they are counted to "
+                        "(%(date_to)s).",
+                        invoice=charge.move_id.display_name,
+                        date_from=format_date(self.env, charge.date_from),
+                        date_to=format_date(self.env, charge.date_to),
+                    )
+                )
 
     def _log_waivers(self):
         """Log each waiver of these charges on its late invoice and on the customer, with its reason."""

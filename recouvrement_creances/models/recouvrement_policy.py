@@ -1,11 +1,13 @@
+from collections import defaultdict
 from itertools import pairwise
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class RecouvrementPolicy(models.Model):
     _name = "recouvrement.policy"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Collection Policy"
     _order = "sequence, id"
     _check_company_auto = True
@@ -121,6 +123,78 @@ class RecouvrementPolicy(models.Model):
                 raise ValidationError(self.env._("The points added to the ECB rate cannot be negative."))
             if policy.penalty_rate_rule == "contract":
                 self.env["recouvrement.rate"]._check_contract_rate(policy.penalty_contract_rate)
+
+    @api.model
+    def _input_bounds(self):
+        return {
+            **super()._input_bounds(),
+            "minimum_amount": (0, None),
+            "penalty_ecb_points": (0, 100),
+            "penalty_contract_rate": (0, 100),
+            "portal_plan_max_installments": (1, 120),
+            "portal_plan_min_down_payment": (0, 100),
+            "portal_plan_max_months": (1, 120),
+            "portal_plan_min_amount": (0, None),
+            "portal_promise_days": (1, 3650),
+        }
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"customer_kind", "company_id"} & vals.keys():
+            # a company's default policy stays one of its own, of the right kind
+            self.env["res.company"].sudo().search(
+                ["|", ("recouvrement_b2b_policy_id", "in", self.ids), ("recouvrement_b2c_policy_id", "in", self.ids)]
+            )._check_recouvrement_default_policies()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        uses = self._collection_uses()
+        for policy in self.filtered(lambda policy: uses.get(policy.id)):
+            raise UserError(
+                self.env._(
+                    "The policy “%(policy)s” is in use (%(uses)s): choose another policy there before deleting it.",
+                    policy=policy.name,
+                    uses="; ".join(uses[policy.id]),
+                )
+            )
+
+    def _collection_uses(self):
+        """{policy id: [what uses it]}: the companies it is the default policy of (configured, or the first of its
+        kind), and the customers it is set on."""
+        uses = defaultdict(list)
+        for company in self.sudo().company_id:
+            for kind in ("b2b", "b2c"):
+                default = company._recouvrement_default_policy(kind)
+                if default in self:
+                    label = (
+                        self.env._("default policy for businesses of %(company)s", company=company.name)
+                        if kind == "b2b"
+                        else self.env._("default policy for individuals of %(company)s", company=company.name)
+                    )
+                    uses[default.id].append(label)
+            for policy, count in (
+                self.env["res.partner"]
+                .sudo()
+                .with_company(company)
+                ._read_group([("collection_policy_id", "in", self.ids)], ["collection_policy_id"], ["__count"])
+            ):
+                uses[policy.id].append(self.env._("set on %(count)s customer(s)", count=count))
+        return uses
+
+    def _check_levels_in_use(self, removed_levels=None):
+        """Refuse to leave a policy in use without any level (``removed_levels`` are being deleted)."""
+        removed = removed_levels or self.env["recouvrement.level"]
+        empty = self.filtered(lambda policy: not policy.level_ids - removed)
+        uses = empty._collection_uses()
+        for policy in empty.filtered(lambda policy: uses.get(policy.id)):
+            raise ValidationError(
+                self.env._(
+                    "The policy “%(policy)s” is in use (%(uses)s): it keeps at least one level.",
+                    policy=policy.name,
+                    uses="; ".join(uses[policy.id]),
+                )
+            )
 
     def _compute_partner_count(self):
         counts = dict(

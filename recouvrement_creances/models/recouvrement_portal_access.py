@@ -14,6 +14,7 @@ class RecouvrementPortalAccess(models.Model):
     company, valid until its expiry date, revocable from the back office."""
 
     _name = "recouvrement.portal.access"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Debtor Portal Link"
     _order = "create_date desc, id desc"
     _check_company_auto = True

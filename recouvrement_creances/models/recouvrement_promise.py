@@ -1,12 +1,15 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import format_date
+
+# What a promise was made on: kept as it was, a promise on other terms is a new promise.
+PROMISE_TERMS = {"company_id", "partner_id", "currency_id", "move_ids", "residual_at_promise", "action_id", "user_id"}
 
 
 class RecouvrementPromise(models.Model):
     _name = "recouvrement.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "recouvrement.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -78,24 +81,55 @@ class RecouvrementPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        today = fields.Date.context_today(self)
-        for vals in vals_list:
-            if vals.get("amount", 0) <= 0:
-                raise UserError(self.env._("A promise to pay needs an amount greater than zero."))
-            if vals.get("date") and fields.Date.to_date(vals["date"]) < today:
-                raise UserError(
-                    self.env._("A promise to pay cannot be dated in the past (%(date)s).", date=vals["date"])
-                )
+        # what the invoices owe when the promise is made, never typed
+        invoice_ids = [self._input_x2many_ids(vals.get("move_ids")) for vals in vals_list]
+        moves = self.env["account.move"].browse({id_ for ids in invoice_ids for id_ in ids}).exists()
+        residuals = dict(zip(moves.ids, moves.mapped("amount_residual"), strict=True))
+        for vals, ids in zip(vals_list, invoice_ids, strict=True):
+            vals["residual_at_promise"] = sum(residuals.get(id_, 0.0) for id_ in ids)
         promises = super().create(vals_list)
-        for promise in promises:
-            promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual"))
         promises._log_on_invoices()
         return promises
 
     def write(self, vals):
-        if "amount" in vals and vals["amount"] <= 0:
-            raise UserError(self.env._("A promise to pay needs an amount greater than zero."))
+        frozen = PROMISE_TERMS & vals.keys()
+        if frozen and not self.env.su:
+            raise ValidationError(
+                self.env._(
+                    "A promise to pay keeps what it was made on (%(fields)s): cancel it and record a new one.",
+                    fields=", ".join(sorted(self._fields[name]._description_string(self.env) for name in frozen)),
+                )
+            )
         return super().write(vals)
+
+    @api.constrains("move_ids", "partner_id", "currency_id", "amount", "residual_at_promise")
+    def _check_terms(self):
+        """The customer's own open invoices, at least one, in the promise's currency; an amount up to what they
+        owe."""
+        for promise in self:
+            promise._input_check_invoices(promise.move_ids, promise.partner_id, promise.currency_id)
+            currency = promise.currency_id
+            if currency.compare_amounts(promise.amount, 0) <= 0:
+                raise ValidationError(self.env._("A promise to pay needs an amount greater than zero."))
+            if currency.compare_amounts(promise.amount, promise.residual_at_promise) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the amount promised (%(amount)s) is more than what its invoices owe (%(owed)s).",
+                        record=promise._input_record_label(),
+                        amount=currency.format(promise.amount),
+                        owed=currency.format(promise.residual_at_promise),
+                    )
+                )
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for promise in self.filtered(lambda promise: promise.date < today):
+            raise ValidationError(
+                self.env._(
+                    "A promise to pay cannot be dated in the past (%(date)s).", date=format_date(self.env, promise.date)
+                )
+            )
 
     def _log_on_invoices(self):
         bodies = {}

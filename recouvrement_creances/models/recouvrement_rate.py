@@ -25,6 +25,7 @@ ECB_CHECKED_UNTIL = "recouvrement_creances.ecb_rates_checked_until"
 
 class RecouvrementRate(models.Model):
     _name = "recouvrement.rate"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Published Interest Rate"
     _order = "kind, date_start desc"
     _rec_name = "date_start"

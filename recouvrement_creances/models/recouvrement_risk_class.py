@@ -10,6 +10,7 @@ class RecouvrementRiskClass(models.Model):
     the contentious cases' decision aid weighs the amounts claimed by these rates."""
 
     _name = "recouvrement.risk.class"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Debtor Risk Class"
     _order = "sequence, id"
 
@@ -46,6 +47,10 @@ class RecouvrementRiskClass(models.Model):
     )
 
     _code_unique = models.Constraint("UNIQUE (code)", "Each risk class has its own code.")
+
+    @api.model
+    def _input_bounds(self):
+        return {**super()._input_bounds(), "risk_weight": (0, None)}
 
     @api.constrains("legal_recovery_rate", "agency_recovery_rate")
     def _check_rates(self):

@@ -15,7 +15,7 @@ DEFAULT_BATCH_SIZE = 100
 class RecouvrementRun(models.Model):
     _name = "recouvrement.run"
     _description = "Collection Run"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "recouvrement.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

@@ -19,7 +19,7 @@ class RecouvrementSolvency(models.Model):
 
     _name = "recouvrement.solvency"
     _description = "Solvency File"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "recouvrement.input.mixin"]
     _order = "score, id"
     _rec_name = "partner_id"
     _check_company_auto = True
@@ -152,6 +152,33 @@ class RecouvrementSolvency(models.Model):
         for solvency in self.filtered("override_class_id"):
             if not (solvency.override_reason or "").strip():
                 raise ValidationError(self.env._("Say why you impose a risk class on %s.", solvency.partner_id.name))
+
+    @api.model
+    def _input_bounds(self):
+        return {**super()._input_bounds(), "score": (0, 100)}
+
+    @api.constrains("partner_id")
+    def _check_partner(self):
+        for solvency in self.filtered(lambda solvency: solvency.partner_id.parent_id):
+            raise ValidationError(
+                self.env._(
+                    "A solvency file is kept for the customer itself: %(contact)s is a contact of %(customer)s.",
+                    contact=solvency.partner_id.display_name,
+                    customer=solvency.partner_id.commercial_partner_id.display_name,
+                )
+            )
+
+    @api.constrains("override_until")
+    def _check_override_until(self):
+        today = fields.Date.context_today(self)
+        for solvency in self.filtered(lambda solvency: solvency.override_until and solvency.override_until < today):
+            raise ValidationError(
+                self.env._(
+                    "The class imposed on %(customer)s would already have ended (%(date)s): choose a day to come.",
+                    customer=solvency.partner_id.display_name,
+                    date=format_date(self.env, solvency.override_until),
+                )
+            )
 
     @api.constrains("rating_date")
     def _check_rating_date(self):

@@ -7,6 +7,7 @@ class RecouvrementSolvencyFigure(models.Model):
     accounts, a credit report), and the ratios that follow."""
 
     _name = "recouvrement.solvency.figure"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Customer Financial Figures"
     _order = "date desc, id desc"
 

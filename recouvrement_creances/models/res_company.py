@@ -1,7 +1,7 @@
 from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
 # Accounts of the French chart (l10n_fr) used by default: late-payment interest is financial income on
@@ -21,7 +21,7 @@ FR_DOUBTFUL_ACCOUNTS = {
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = ["res.company", "recouvrement.input.mixin"]
 
     recouvrement_auto_run = fields.Boolean(
         string="Daily Collection Run",
@@ -130,6 +130,68 @@ class ResCompany(models.Model):
         help="Counts the collection proposals and executions of the company: each takes this row's lock, so that "
         "one at a time runs per company.",
     )
+
+    @api.model
+    def _input_bounds(self):
+        return {
+            **super()._input_bounds(),
+            "recouvrement_legal_cost_fixed": (0, None),
+            "recouvrement_legal_cost_rate": (0, 100),
+            "recouvrement_agency_rate": (0, 100),
+        }
+
+    def _input_record_label(self, vals=None):
+        # Odoo names the model in the plural ("Sociétés"): a message is about one company
+        if len(self) == 1:
+            return self.env._("Company “%(company)s”", company=self.name)
+        return super()._input_record_label(vals)
+
+    @api.constrains("recouvrement_b2b_policy_id", "recouvrement_b2c_policy_id")
+    def _check_recouvrement_default_policies(self):
+        """A default policy is one of the company's, for its kind of customers, with at least one level."""
+        for company in self:
+            for kind, policy in (
+                ("b2b", company.recouvrement_b2b_policy_id),
+                ("b2c", company.recouvrement_b2c_policy_id),
+            ):
+                if not policy:
+                    continue
+                if policy.company_id != company:
+                    raise ValidationError(
+                        self.env._(
+                            "The policy “%(policy)s” belongs to %(other)s: it cannot be a default policy of "
+                            "%(company)s.",
+                            policy=policy.name,
+                            other=policy.company_id.name,
+                            company=company.name,
+                        )
+                    )
+                if policy.customer_kind != kind:
+                    message = (
+                        self.env._(
+                            "The policy “%(policy)s” is for individuals: it cannot be the default policy for "
+                            "businesses "
+                            "of %(company)s.",
+                            policy=policy.name,
+                            company=company.name,
+                        )
+                        if kind == "b2b"
+                        else self.env._(
+                            "The policy “%(policy)s” is for businesses: it cannot be the default policy for "
+                            "individuals of %(company)s.",
+                            policy=policy.name,
+                            company=company.name,
+                        )
+                    )
+                    raise ValidationError(message)
+                if not policy.level_ids:
+                    raise ValidationError(
+                        self.env._(
+                            "The policy “%(policy)s” has no level: it cannot be a default policy of %(company)s.",
+                            policy=policy.name,
+                            company=company.name,
+                        )
+                    )
 
     @api.model_create_multi
     def create(self, vals_list):

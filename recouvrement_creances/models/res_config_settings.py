@@ -3,8 +3,9 @@ from odoo import fields, models
 from .recouvrement_rate import ECB_CHECKED_UNTIL
 
 
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+# the settings, not a wizard: the input mixin only makes pylint-odoo miss the "res.config.settings" string
+class ResConfigSettings(models.TransientModel):  # pylint: disable=no-wizard-in-models
+    _inherit = ["res.config.settings", "recouvrement.input.mixin"]
 
     recouvrement_auto_run = fields.Boolean(related="company_id.recouvrement_auto_run", readonly=False)
     recouvrement_hold_on_limit = fields.Boolean(related="company_id.recouvrement_hold_on_limit", readonly=False)

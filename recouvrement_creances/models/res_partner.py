@@ -17,7 +17,7 @@ COLLECTION_EDITABLE_FIELDS = {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = ["res.partner", "recouvrement.input.mixin"]
 
     collection_policy_id = fields.Many2one(
         "recouvrement.policy",

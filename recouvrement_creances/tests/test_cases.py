@@ -252,9 +252,10 @@ class TestCases(RecouvrementCommon):
                 "before the court, prescription does not run (Code civil 2242)",
             )
         # the order became enforceable: 10 years to enforce it (CPCE L111-4)
-        case.write(
-            {"stage_id": self.env.ref("recouvrement_creances.case_stage_title").id, "stage_date": date(2027, 6, 1)}
-        )
+        with freeze_time("2027-06-01"):  # a stage is entered on a day already come
+            case.write(
+                {"stage_id": self.env.ref("recouvrement_creances.case_stage_title").id, "stage_date": date(2027, 6, 1)}
+            )
         self.assertEqual(invoice.collection_prescription_date, date(2037, 6, 1))
 
     def test_signed_plan_interrupts_prescription_and_the_watch_warns(self):
@@ -282,7 +283,8 @@ class TestCases(RecouvrementCommon):
             )
             plan = self.env["recouvrement.payment.plan"].browse(plan_wizard.action_create_plan()["res_id"])
             plan.action_activate()
-        plan.signed_date = date(2027, 12, 20)
+        with freeze_time("2027-12-20"):  # a plan is signed on a day already come
+            plan.signed_date = date(2027, 12, 20)
         self.assertEqual(invoice.collection_prescription_date, date(2029, 12, 20), "the signed plan acknowledges")
         self.assertEqual(other.collection_prescription_date, date(2028, 3, 2))
 

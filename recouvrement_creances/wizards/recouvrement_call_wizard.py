@@ -9,6 +9,7 @@ from ..models.recouvrement_action import CALL_OUTCOMES
 
 class RecouvrementCallWizard(models.TransientModel):
     _name = "recouvrement.call.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Collection Call Outcome"
 
     action_id = fields.Many2one("recouvrement.action", required=True, readonly=True)

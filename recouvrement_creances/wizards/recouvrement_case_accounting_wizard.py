@@ -9,6 +9,7 @@ class RecouvrementCaseAccountingWizard(models.TransientModel):
     reversal, or the write-off of an irrecoverable debt."""
 
     _name = "recouvrement.case.accounting.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Doubtful Debt Accounting"
 
     case_id = fields.Many2one("recouvrement.case", required=True, readonly=True)
@@ -34,6 +35,10 @@ class RecouvrementCaseAccountingWizard(models.TransientModel):
         help="The case is still in a legal stage: confirm the write-off.",
     )
     preview = fields.Html(compute="_compute_preview", sanitize=False)
+
+    @api.model
+    def _input_bounds(self):
+        return {**super()._input_bounds(), "percent": (0, 100)}
 
     @api.depends("case_id", "operation", "percent", "date")
     def _compute_preview(self):

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class RecouvrementExcludeWizard(models.TransientModel):
     _name = "recouvrement.exclude.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Exclude from a Collection Run"
 
     action_ids = fields.Many2many("recouvrement.action", string="Actions")

@@ -1,11 +1,13 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 
 class RecouvrementInsurerIndemnityWizard(models.TransientModel):
     """Record the indemnity the credit insurer paid on a case."""
 
     _name = "recouvrement.insurer.indemnity.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Record a Credit Insurance Indemnity"
 
     case_id = fields.Many2one("recouvrement.case", required=True, readonly=True)
@@ -32,6 +34,27 @@ class RecouvrementInsurerIndemnityWizard(models.TransientModel):
             wizard.journal_id = self.env["account.journal"].search(
                 [*self.env["account.journal"]._check_company_domain(wizard.company_id), ("type", "=", "bank")], limit=1
             )
+
+    @api.constrains("date", "journal_id")
+    def _check_payment(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            if wizard.date > today:
+                raise ValidationError(
+                    self.env._(
+                        "An indemnity received cannot be dated in the future (%(date)s).",
+                        date=format_date(self.env, wizard.date),
+                    )
+                )
+            journal = wizard.journal_id
+            if journal and (journal.type not in ("bank", "cash") or journal.company_id != wizard.company_id):
+                raise ValidationError(
+                    self.env._(
+                        "The indemnity is received on a bank or cash journal of %(company)s, not on “%(journal)s”.",
+                        company=wizard.company_id.name,
+                        journal=journal.display_name,
+                    )
+                )
 
     def action_confirm(self):
         self.ensure_one()

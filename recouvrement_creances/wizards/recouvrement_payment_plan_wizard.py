@@ -12,6 +12,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     before the plan is created."""
 
     _name = "recouvrement.payment.plan.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Negotiate a Payment Plan"
     _check_company_auto = True
 
@@ -90,6 +91,17 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
             return values
         values.update(partner_id=partner.id, move_ids=[Command.set(moves.ids)])
         return values
+
+    @api.model
+    def _input_bounds(self):
+        return {
+            **super()._input_bounds(),
+            "down_payment": (0, None),
+            "installment_amount": (0, None),
+            "interest_rate": (0, 100),
+            "settlement_discount": (0, 100),
+            "grace_days": (0, 3650),
+        }
 
     @api.depends("move_ids")
     def _compute_currency_id(self):

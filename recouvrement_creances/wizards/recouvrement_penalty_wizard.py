@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 
@@ -8,6 +8,7 @@ class RecouvrementPenaltyWizard(models.TransientModel):
     manager waive all or part of them with a reason, and invoices the rest on one customer invoice."""
 
     _name = "recouvrement.penalty.wizard"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Invoice Late-Payment Penalties"
     _check_company_auto = True
 
@@ -47,6 +48,17 @@ class RecouvrementPenaltyWizard(models.TransientModel):
             and (figures[move]["penalty"] or figures[move]["indemnity_due"] or figures[move]["error"])
         ]
         return values
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for wizard in self.filtered(lambda wizard: wizard.date > today):
+            raise ValidationError(
+                self.env._(
+                    "Penalties are invoiced as accrued: they cannot be counted to a day to come (%(date)s).",
+                    date=format_date(self.env, wizard.date),
+                )
+            )
 
     @api.depends("line_ids.amount_charged", "line_ids.currency_id")
     def _compute_totals(self):

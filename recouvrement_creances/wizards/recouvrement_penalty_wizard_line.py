@@ -6,6 +6,7 @@ class RecouvrementPenaltyWizardLine(models.TransientModel):
     manager waives."""
 
     _name = "recouvrement.penalty.wizard.line"
+    _inherit = ["recouvrement.input.mixin"]
     _description = "Late Invoice to Charge Penalties On"
 
     wizard_id = fields.Many2one("recouvrement.penalty.wizard", required=True, ondelete="cascade")

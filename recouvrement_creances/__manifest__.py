@@ -1,7 +1,7 @@
 {
     "name": "Recouvrement de créances",
     "summary": "Debt collection for French companies: dunning, penalties, payment plans, legal stages",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Recouvrement de créances",
@@ -33,6 +33,7 @@
         "views/recouvrement_portal_templates.xml",
         "views/recouvrement_solvency_views.xml",
         "views/recouvrement_dashboard_views.xml",
+        "views/recouvrement_evidence_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",

@@ -205,8 +205,11 @@ class AccountChartTemplate(models.AbstractModel):
             notice = to_validate.filtered(lambda a: a.channel == "registered_letter" and a.partner_id == savoie)
             (to_validate - notice)._cancel("Reporté : le client a demandé un délai au téléphone.")
             run._execute_actions(run.action_ids.filtered(lambda a: a.state == "proposed"))
-            run.action_ids.filtered("done_date").sudo().write({"done_date": fields.Datetime.to_datetime(run.date)})
+            # the history is dated on its run; the actions are sealed again as dated (the latest link is what counts)
+            executed = run.action_ids.filtered("done_date")
+            executed.sudo().write({"done_date": fields.Datetime.to_datetime(run.date)})
             run.action_ids.mail_message_id.sudo().write({"date": fields.Datetime.to_datetime(run.date)})
+            self.env["recouvrement.evidence"]._seal(executed, "action")
             self._recouvrement_demo_calls(run.action_ids.filtered(lambda a: a.channel == "phone"), today)
             notice.write(
                 {

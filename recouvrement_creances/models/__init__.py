@@ -21,11 +21,15 @@ from . import recouvrement_dispute_reason
 from . import recouvrement_dispute
 from . import recouvrement_portal_access
 from . import recouvrement_portal
+from . import recouvrement_evidence
 from . import account_move
 from . import account_move_line
 from . import mail_activity
 from . import account_partial_reconcile
+from . import ir_attachment
 from . import mail_mail
+from . import mail_message
+from . import mail_thread
 from . import mail_notification
 from . import res_company
 from . import res_currency

@@ -23,6 +23,7 @@ COLLECTION_FIELDS = {"collection_dispute", "collection_dispute_reason", "collect
 
 
 class AccountMove(models.Model):
+    _name = "account.move"
     _inherit = ["account.move", "recouvrement.input.mixin"]
 
     # The open customer documents of a debtor: its portal page and its collection figures read them by
@@ -245,6 +246,12 @@ class AccountMove(models.Model):
             move.collection_indemnity_amount = figure.get("indemnity", 0.0)
             move.collection_penalty_to_invoice = figure.get("penalty", 0.0) + figure.get("indemnity_due", 0.0)
             move.collection_penalty_error = figure.get("error", False)
+
+    def _input_record_label(self, vals=None):
+        # an invoice is named as the user reads it: "Invoice FAC/2026/00001", not by the model's name
+        if len(self) == 1 and self.name and self.name != "/":
+            return self.env._("%(type)s “%(name)s”", type=self.type_name, name=self.name)
+        return super()._input_record_label(vals)
 
     def _collection_sync_levels(self):
         """Give each of these invoices, as its collection level, the highest level of the actions that reached the
@@ -698,7 +705,7 @@ class AccountMove(models.Model):
             {"collection_dispute": True, "collection_dispute_reason": reason, "collection_dispute_until": date_until}
         )
         body = Markup("<p>%s</p>") % self.env._("Put in dispute: %(reason)s", reason=reason)
-        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        self.with_context(collection_evidence=True)._message_log_batch(bodies=dict.fromkeys(self.ids, body))
 
     def _collection_block_wizard(self, mode):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")

@@ -2,9 +2,23 @@ from odoo import models
 
 from ..tools.mail_delivery import failure_kind
 
+# What an outgoing email says and to whom: frozen once it carries collection evidence (its state and failure
+# are Odoo's queue's to write).
+FROZEN_MAIL_FIELDS = {"body_html", "email_to", "email_cc", "recipient_ids", "headers", "mail_message_id", "reply_to"}
+
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    def write(self, vals):
+        if FROZEN_MAIL_FIELDS & vals.keys():
+            self.mail_message_id._collection_check_frozen()
+        return super().write(vals)
+
+    def unlink(self):
+        # Odoo's queue deletes the emails it sent as superuser; a user may not delete a reminder
+        self.mail_message_id._collection_check_frozen()
+        return super().unlink()
 
     def _postprocess_sent_message(self, success_pids, success_emails, failure_reason=False, failure_type=None):
         result = super()._postprocess_sent_message(

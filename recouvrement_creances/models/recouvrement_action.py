@@ -1,20 +1,22 @@
 import base64
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, float_repr, format_datetime
 from odoo.tools.image import image_data_uri
 
 from ..tools import action_totals
+from ..tools.evidence import checksum
 from ..tools.mail_delivery import failure_kind, retry_delay
 from .recouvrement_level import CHANNELS
 
-# The only fields a user may write on an action; everything else is written by the engine (as superuser).
-USER_EDITABLE_FIELDS = {
-    "note",
+# What a user enters about a registered letter once sent: each change is tracked and sealed in the evidence chain,
+# and a replaced acknowledgement scan is kept.
+REGISTERED_FIELDS = {
     "registered_number",
     "registered_sent_date",
     "registered_ack_date",
@@ -22,6 +24,11 @@ USER_EDITABLE_FIELDS = {
     "registered_ack_scan_name",
     "registered_outcome",
 }
+# The only fields a user may write on an action (its note while it is proposed); everything else is written by the
+# engine (as superuser).
+USER_EDITABLE_FIELDS = {"note", *REGISTERED_FIELDS}
+# The chatter fields a user may write on an action: its activities and followers, never its messages.
+USER_THREAD_FIELDS = ("activity_", "message_follower_ids", "message_partner_ids", "message_is_follower")
 LETTERS = ("letter", "registered_letter")
 # Days a registered letter is taken to need to reach the debtor while its acknowledgement is unknown.
 REGISTERED_DELIVERY_DAYS = 3
@@ -124,9 +131,11 @@ class RecouvrementAction(models.Model):
     done_user_id = fields.Many2one("res.users", string="Executed by", readonly=True)
     call_outcome = fields.Selection(CALL_OUTCOMES, readonly=True)
     promise_id = fields.Many2one("recouvrement.promise", readonly=True)
-    registered_number = fields.Char(string="Registered Letter Number", help="The LRAR number on the receipt.")
-    registered_sent_date = fields.Date(string="Sent on")
-    registered_ack_date = fields.Date(string="Acknowledgement of Receipt")
+    registered_number = fields.Char(
+        string="Registered Letter Number", help="The LRAR number on the receipt.", tracking=True
+    )
+    registered_sent_date = fields.Date(string="Sent on", tracking=True)
+    registered_ack_date = fields.Date(string="Acknowledgement of Receipt", tracking=True)
     registered_ack_scan = fields.Binary(string="Acknowledgement Scan", attachment=True)
     registered_ack_scan_name = fields.Char()
     registered_outcome = fields.Selection(
@@ -137,6 +146,7 @@ class RecouvrementAction(models.Model):
             ("unknown_address", "Returned: Unknown at this Address"),
         ],
         string="Delivery",
+        tracking=True,
     )
     notice_deadline = fields.Date(
         string="Deadline",
@@ -346,15 +356,8 @@ class RecouvrementAction(models.Model):
         return actions
 
     def write(self, vals):
-        frozen = vals.keys() - USER_EDITABLE_FIELDS - self._mail_thread_fields()
-        if frozen and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "A collection action is evidence: only its note and its registered-letter details can be "
-                    "changed by hand (refused: %(fields)s).",
-                    fields=", ".join(sorted(frozen)),
-                )
-            )
+        if not self.env.su:
+            self._check_user_write(vals)
         if "state" in vals:
             for action in self:
                 if vals["state"] != action.state and vals["state"] not in STATE_TRANSITIONS[action.state]:
@@ -365,10 +368,153 @@ class RecouvrementAction(models.Model):
                             new=vals["state"],
                         )
                     )
-        return super().write(vals)
+        if "registered_ack_scan" in vals:
+            self._keep_replaced_scans()
+        result = super(RecouvrementAction, self.with_context(collection_evidence=True)).write(vals)
+        executed = self.filtered(lambda action: action.state not in ("proposed", "cancelled"))
+        if "call_outcome" in vals:
+            self.env["recouvrement.evidence"]._seal(executed, "call")
+        if REGISTERED_FIELDS & vals.keys():
+            self.env["recouvrement.evidence"]._seal(
+                executed.filtered(lambda action: action.channel == "registered_letter"), "acknowledgement"
+            )
+        return result
 
-    def _mail_thread_fields(self):
-        return {name for name in self._fields if name.startswith(("message_", "activity_", "website_message"))}
+    def _check_user_write(self, vals):
+        """What a user may write on actions: the note of a proposed one, the registered letter's details, the
+        activities and followers. The rest, and the note once executed, is evidence."""
+        frozen = {name for name in vals.keys() - USER_EDITABLE_FIELDS if not name.startswith(USER_THREAD_FIELDS)}
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "A collection action is evidence: only its note and its registered-letter details can be "
+                    "changed by hand (refused: %(fields)s).",
+                    fields=", ".join(sorted(frozen)),
+                )
+            )
+        if "note" in vals and self.filtered(lambda action: action.state != "proposed"):
+            raise UserError(
+                self.env._(
+                    "The note of an executed collection action is part of the evidence: add a note in its chatter "
+                    "instead."
+                )
+            )
+
+    def _keep_replaced_scans(self):
+        """An acknowledgement of receipt replaced by another is kept beside the action, as evidence, under a name
+        that says so: a correction adds a document and never overwrites one."""
+        scans = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "registered_ack_scan")]
+            )
+        )
+        for scan in scans:
+            scan.write(
+                {
+                    "res_field": False,
+                    "name": self.env._(
+                        "Replaced on %(date)s: %(name)s",
+                        date=fields.Date.to_string(fields.Date.context_today(self)),
+                        name=scan.name,
+                    ),
+                    "collection_evidence": True,
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Evidence chain
+    # ------------------------------------------------------------------
+
+    def _evidence_names(self, kind):
+        """{action: how its evidence link of ``kind`` reads}."""
+        kinds = dict(self.env["recouvrement.evidence"]._fields["kind"]._description_selection(self.env))
+        return {action: f"{kinds[kind]}: {action.display_name} ({action.date})" for action in self}
+
+    def _evidence_content(self, kind):
+        """{action: what its evidence link of ``kind`` seals}, JSON values: see the ``_evidence_content_*``."""
+        return getattr(self, f"_evidence_content_{kind}")()
+
+    def _evidence_content_action(self):
+        """An executed action: the debtor, the step, the invoices with what they owed, the amounts, when and by
+        whom, and the checksums of its email (body, subject, date, author, recipients, attachments), of its letter
+        and of what the debtor wrote on the portal."""
+        lines = defaultdict(list)
+        for line in (
+            self.env["recouvrement.action.line"]
+            .sudo()
+            .search_fetch(
+                [("action_id", "in", self.ids)],
+                ["action_id", "move_id", "date_due", "days_overdue", "amount_residual", "level_id", "excluded"],
+                order="id",
+            )
+        ):
+            digits = line.action_id.currency_id.decimal_places
+            lines[line.action_id].append(
+                [line.move_id.id, str(line.date_due), line.days_overdue, float_repr(line.amount_residual, digits),
+                 line.level_id.id, line.excluded]
+            )  # fmt: skip
+        return {
+            action: {
+                "company": action.company_id.id,
+                "partner": action.partner_id.id,
+                "currency": action.currency_id.id,
+                "level": action.level_id.id,
+                "channel": action.channel,
+                "date": str(action.date),
+                "done": [str(action.done_date), action.done_user_id.id],
+                "recipient": action.recipient_id.id,
+                "fallback": action.email_fallback,
+                "total": float_repr(action.amount_total, action.currency_id.decimal_places),
+                "lines": lines[action],
+                "email": action._evidence_email(),
+                "letter": checksum(action.letter_attachment_id.raw),
+                "portal": [action.portal_event, action.portal_ip, checksum(action.note)]
+                if action.portal_event
+                else None,
+            }
+            for action in self
+        }
+
+    def _evidence_email(self):
+        self.ensure_one()
+        message = self.mail_message_id.sudo()
+        if not message:
+            return None
+        return {
+            "body": checksum(str(message.body or "")),
+            "subject": message.subject,
+            "date": str(message.date),
+            "author": message.author_id.id,
+            "recipients": sorted(message.partner_ids.ids),
+            "attachments": sorted(checksum(attachment.raw) or "" for attachment in message.attachment_ids),
+        }
+
+    def _evidence_content_call(self):
+        """A call logged: its outcome, its note, when and by whom, the promise it brought."""
+        return {
+            action: {
+                "outcome": action.call_outcome,
+                "note": checksum(str(action.note or "")),
+                "done": [str(action.done_date), action.done_user_id.id],
+                "promise": action.promise_id.id,
+            }
+            for action in self
+        }
+
+    def _evidence_content_acknowledgement(self):
+        """A registered letter's details as entered: number, sending, receipt, outcome and the scan."""
+        return {
+            action: {
+                "number": action.registered_number or None,
+                "sent": str(action.registered_sent_date),
+                "received": str(action.registered_ack_date),
+                "outcome": action.registered_outcome or None,
+                "scan": checksum(action.registered_ack_scan),
+            }
+            for action in self
+        }
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -516,6 +662,13 @@ class RecouvrementAction(models.Model):
         actions.write({"done_date": fields.Datetime.now(), "done_user_id": user.id})
         actions._log_in_chatters()
         actions.line_ids.move_id._collection_sync_levels()
+        actions._seal_executed()
+
+    def _seal_executed(self):
+        """Seal these just executed actions in their company's evidence chain (and a registered letter's details)."""
+        Evidence = self.env["recouvrement.evidence"]
+        Evidence._seal(self.filtered(lambda action: action.state != "cancelled"), "action")
+        Evidence._seal(self.filtered(lambda action: action.channel == "registered_letter"), "acknowledgement")
 
     def _refresh_before_execution(self):
         """An action shows the invoices as they are when it is executed: what was paid since the proposal
@@ -632,16 +785,20 @@ class RecouvrementAction(models.Model):
                 .with_context(lang=partner.lang)
                 ._render_qweb_pdf(report.report_name, partner.ids)
             )
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": action.with_context(lang=partner.lang).env._(
-                        "Statement %(partner)s.pdf", partner=partner.name
-                    ),
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": "mail.message",
-                    "res_id": action.mail_message_id.id,
-                }
+            attachment = (
+                self.env["ir.attachment"]
+                .with_context(collection_evidence=True)
+                .create(
+                    {
+                        "name": action.with_context(lang=partner.lang).env._(
+                            "Statement %(partner)s.pdf", partner=partner.name
+                        ),
+                        "raw": pdf,
+                        "mimetype": "application/pdf",
+                        "res_model": "mail.message",
+                        "res_id": action.mail_message_id.id,
+                    }
+                )
             )
             action.mail_message_id.attachment_ids = [fields.Command.link(attachment.id)]
 
@@ -739,14 +896,18 @@ class RecouvrementAction(models.Model):
             pdf, _type = report.with_context(lang=action.partner_id.lang)._render_qweb_pdf(
                 report.report_name, action.ids
             )
-            action.letter_attachment_id = self.env["ir.attachment"].create(
-                {
-                    "name": action._letter_filename(),
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": action.id,
-                }
+            action.letter_attachment_id = (
+                self.env["ir.attachment"]
+                .with_context(collection_evidence=True)
+                .create(
+                    {
+                        "name": action._letter_filename(),
+                        "raw": pdf,
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": action.id,
+                    }
+                )
             )
 
     # ------------------------------------------------------------------
@@ -899,10 +1060,12 @@ class RecouvrementAction(models.Model):
             partner_bodies[action.partner_id.id] = partner_bodies.get(action.partner_id.id, Markup()) + summary
             for line in action.line_ids.filtered(lambda line: not line.excluded):
                 move_bodies[line.move_id.id] = move_bodies.get(line.move_id.id, Markup()) + summary
+        # the collection log in the customers' and invoices' chatters is evidence: nobody may rewrite it
+        logged = self.with_context(collection_evidence=True).env
         if partner_bodies:
-            self.env["res.partner"].browse(partner_bodies)._message_log_batch(bodies=partner_bodies)
+            logged["res.partner"].browse(partner_bodies)._message_log_batch(bodies=partner_bodies)
         if move_bodies:
-            self.env["account.move"].browse(move_bodies)._message_log_batch(bodies=move_bodies)
+            logged["account.move"].browse(move_bodies)._message_log_batch(bodies=move_bodies)
 
     def _log_lang(self):
         """Internal logs speak the language of the user running the action, or the company's for the cron."""
@@ -976,7 +1139,9 @@ class RecouvrementAction(models.Model):
             )
             bodies[action.partner_id.id] = bodies.get(action.partner_id.id, Markup()) + body
         if bodies:
-            self.env["res.partner"].browse(bodies)._message_log_batch(bodies=bodies)
+            self.env["res.partner"].with_context(collection_evidence=True).browse(bodies)._message_log_batch(
+                bodies=bodies
+            )
 
     def _schedule_mail_retry(self, mails):
         """Queue again these actions' ``mails`` that failed for a reason of the mail server, after the next delay
@@ -1085,4 +1250,5 @@ class RecouvrementAction(models.Model):
             }
         )
         action.write({"state": "done", "done_date": fields.Datetime.now(), "done_user_id": self.env.uid})
+        action._seal_executed()
         return action

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 from ..tools.decision import recovery_outlook
-from ..tools.evidence import bundle, page_count
+from ..tools.evidence import bundle, checksum, page_count
 
 # The court an injonction de payer is asked of, and the Cerfa form of the request (Code de procédure
 # civile 1405 and following; forms published on service-public.fr).
@@ -559,7 +559,7 @@ class RecouvrementCase(models.Model):
             )
         cases = self.create(vals_list)
         for case in cases:
-            case.move_ids._message_log_batch(
+            case.move_ids.with_context(collection_evidence=True)._message_log_batch(
                 bodies={
                     move.id: Markup("<p>%s</p>")
                     % self.env._("Handed over to the contentious case %(case)s.", case=case.name)
@@ -629,6 +629,10 @@ class RecouvrementCase(models.Model):
     # Evidence file
     # ------------------------------------------------------------------
 
+    def action_check_evidence_integrity(self):
+        """*Check the Integrity of the Evidence* of this case's company."""
+        return self.env["recouvrement.evidence"].action_check_integrity(self.company_id)
+
     def action_generate_evidence(self):
         """(Re)generate the evidence file of these cases: one PDF of numbered exhibits, with their table."""
         for case in self:
@@ -638,14 +642,24 @@ class RecouvrementCase(models.Model):
     def _generate_evidence(self):
         self.ensure_one()
         case = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang, force_report_rendering=True)
+        # the file states the result of an integrity check of the evidence made as it is put together
+        self.env["recouvrement.evidence"]._check_companies(self.company_id)
         exhibits = case._evidence_exhibits()
         pdfs = [(number, exhibit["render"]()) for number, exhibit in enumerate(exhibits, 1)]
         counts = [page_count(pdf) for _number, pdf in pdfs]
         toc_pages, front = 1, b""
         for _attempt in range(3):  # the table's own length moves the page numbers it prints
             rows, page = [], toc_pages + 1
-            for (number, _pdf), exhibit, count in zip(pdfs, exhibits, counts, strict=True):
-                rows.append({"number": number, "title": exhibit["title"], "page": page, "pages": count})
+            for (number, exhibit_pdf), exhibit, count in zip(pdfs, exhibits, counts, strict=True):
+                rows.append(
+                    {
+                        "number": number,
+                        "title": exhibit["title"],
+                        "page": page,
+                        "pages": count,
+                        "sha256": checksum(exhibit_pdf),
+                    }
+                )
                 page += count
             front = case._evidence_section_pdf("toc", rows=rows)
             if page_count(front) == toc_pages:

@@ -65,7 +65,7 @@ class RecouvrementCreditHold(models.Model):
             else:
                 text = self.env._("Credit hold: %(cause)s%(reason)s.", **args)
             bodies[hold.partner_id.id] = " ".join(filter(None, [bodies.get(hold.partner_id.id), text]))
-        self.partner_id.sudo()._message_log_batch(bodies=bodies)
+        self.partner_id.sudo().with_context(collection_evidence=True)._message_log_batch(bodies=bodies)
 
     def action_release(self):
         """Release these holds (those set by hand: the others end with their cause)."""

@@ -2,7 +2,23 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date, formatLang
+from odoo.tools import float_repr, format_date, formatLang
+
+from ..tools.evidence import checksum
+
+# The product's moves of a plan; nothing else moves it.
+PLAN_TRANSITIONS = {
+    "draft": {"proposed", "active", "cancelled"},
+    "proposed": {"active", "cancelled"},
+    "active": {"completed", "broken", "cancelled"},
+    "completed": set(),
+    "broken": set(),
+    "cancelled": set(),
+}
+# The signature of a plan, written once: by the portal when the debtor signs online, or by a collector who enters
+# the date and the scan of an agreement signed on paper.
+SIGNATURE_FIELDS = {"signed_by", "signed_on", "signed_ip", "signature", "signed_date", "signed_document"}
+USER_SIGNATURE_FIELDS = {"signed_date", "signed_document", "signed_document_name"}
 
 
 class RecouvrementPaymentPlan(models.Model):
@@ -308,7 +324,7 @@ class RecouvrementPaymentPlan(models.Model):
         """The plan was sent to the debtor for agreement."""
         if self.filtered(lambda plan: plan.state != "draft"):
             raise UserError(self.env._("Only a draft payment plan can be proposed."))
-        self.write({"state": "proposed"})
+        self._set_state("proposed")
 
     def action_activate(self):
         """The debtor agreed: the plan replaces dunning for its invoices. Its interest is invoiced and, when
@@ -322,7 +338,7 @@ class RecouvrementPaymentPlan(models.Model):
         for plan in self:
             plan._check_not_in_active_plan(plan.move_ids)
         self.previous_plan_id.filtered(lambda plan: plan.state in ("draft", "proposed", "active")).action_cancel()
-        self.write({"state": "active"})
+        self._set_state("active")
         for plan in self:
             plan._invoice_interest()
             if plan.waive_penalties:
@@ -333,7 +349,7 @@ class RecouvrementPaymentPlan(models.Model):
         credited, and the penalties waived under it are due again."""
         if self.filtered(lambda plan: plan.state not in ("draft", "proposed", "active")):
             raise UserError(self.env._("Only a draft, proposed or active payment plan can be cancelled."))
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         unpaid = self.interest_invoice_id.filtered(lambda move: move.payment_state == "not_paid")
         if unpaid:
             unpaid._reverse_moves(cancel=True)
@@ -416,7 +432,92 @@ class RecouvrementPaymentPlan(models.Model):
                 )
             )
 
+    def _set_state(self, state):
+        """Move these plans to ``state``: the product's actions are the only way a plan moves."""
+        for plan in self:
+            if state != plan.state and state not in PLAN_TRANSITIONS[plan.state]:
+                states = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "A payment plan cannot go from “%(old)s” to “%(new)s”.",
+                        old=states[plan.state],
+                        new=states[state],
+                    )
+                )
+        self.sudo().with_context(collection_plan_state=True).write({"state": state})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get("state", "draft") not in ("draft", "proposed")
+            or (SIGNATURE_FIELDS - USER_SIGNATURE_FIELDS) & vals.keys()
+            for vals in vals_list
+        ):
+            raise UserError(
+                self.env._(
+                    "A payment plan is created as a draft or proposed, unsigned: it is signed and activated after."
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
+        if not self.env.su:
+            self._check_user_write(vals)
+        # the agreement as signed is evidence
+        plans = self.with_context(collection_evidence=True) if "signed_document" in vals else self
+        result = super(RecouvrementPaymentPlan, plans).write(vals)
+        if SIGNATURE_FIELDS & vals.keys():
+            self.env["recouvrement.evidence"]._seal(self.filtered("signed_date"), "agreement")
+        return result
+
+    def _check_user_write(self, vals):
+        """A plan's state moves through its actions only, and its signature, once given, is evidence."""
+        if "state" in vals:
+            raise UserError(
+                self.env._(
+                    "A payment plan moves only through its buttons (propose, activate, cancel, renegotiate): its "
+                    "status cannot be written by hand."
+                )
+            )
+        given = [name for name in SIGNATURE_FIELDS & vals.keys() if any(self.mapped(name))]
+        if given or (SIGNATURE_FIELDS - USER_SIGNATURE_FIELDS) & vals.keys():
+            raise UserError(
+                self.env._(
+                    "The signature of a payment plan is evidence (an acknowledgement of the debt): it cannot be "
+                    "rewritten or removed."
+                )
+            )
+        self._check_schedule_write(vals)
+
+    # ------------------------------------------------------------------
+    # Evidence chain
+    # ------------------------------------------------------------------
+
+    def _evidence_names(self, kind):
+        """{plan: how its evidence link reads}."""
+        return {plan: self.env._("Signed agreement: %(plan)s", plan=plan.display_name) for plan in self}
+
+    def _evidence_content(self, kind):
+        """{plan: what its signed agreement seals}: the debtor, the invoices, the schedule, who signed, when, from
+        where, and the checksums of the signature and of the agreement as signed."""
+        digits = {plan: plan.currency_id.decimal_places for plan in self}
+        return {
+            plan: {
+                "company": plan.company_id.id,
+                "partner": plan.partner_id.id,
+                "invoices": sorted(plan.move_ids.ids),
+                "schedule": [
+                    [str(line.date_due), float_repr(line.amount, digits[plan]), float_repr(line.interest, digits[plan])]
+                    for line in plan.line_ids.sorted(lambda line: (line.date_due, line.id))
+                ],
+                "signed": [plan.signed_by or None, str(plan.signed_on), plan.signed_ip or None, str(plan.signed_date)],
+                "signature": checksum(plan.signature),
+                "agreement": checksum(plan.signed_document),
+            }
+            for plan in self
+        }
+
+    def _check_schedule_write(self, vals):
         schedule = {
             "line_ids",
             "move_ids",
@@ -427,9 +528,8 @@ class RecouvrementPaymentPlan(models.Model):
             "amount_covered",
             "restore_penalties",
         }
-        if schedule & vals.keys() and not self.env.su:
+        if schedule & vals.keys():
             self._check_schedule_editable()
-        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Follow-up
@@ -444,11 +544,11 @@ class RecouvrementPaymentPlan(models.Model):
             lambda plan: not any(plan.move_ids.mapped("amount_residual"))
             or plan.currency_id.compare_amounts(plan.amount_paid, plan.amount_total) >= 0
         )
-        completed.write({"state": "completed"})
+        completed._set_state("completed")
         broken = (active - completed).filtered(
             lambda plan: plan.line_ids.filtered(lambda line: line._is_missed(on_date))
         )
-        broken.write({"state": "broken"})
+        broken._set_state("broken")
         for plan in broken:
             plan.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -456,7 +556,7 @@ class RecouvrementPaymentPlan(models.Model):
                 summary=self.env._("Payment plan broken: %(partner)s", partner=plan.partner_id.name),
                 user_id=plan.partner_id.with_company(plan.company_id).collection_user_id.id or self.env.user.id,
             )
-            plan.move_ids._message_log_batch(
+            plan.move_ids.with_context(collection_evidence=True)._message_log_batch(
                 bodies={
                     move.id: Markup("<p>%s</p>")
                     % self.env._("The payment plan was broken: collection resumes for this invoice.")

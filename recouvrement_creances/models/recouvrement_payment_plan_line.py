@@ -87,6 +87,12 @@ class RecouvrementPaymentPlanLine(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.plan_id._check_schedule_editable()
+        return lines
+
     def write(self, vals):
         if {"date_due", "amount", "interest", "plan_id"} & vals.keys():
             self.plan_id._check_schedule_editable()

@@ -134,6 +134,8 @@ class RecouvrementPenalty(models.Model):
             for charge in charges
         }
         if bodies:
-            charges.move_id._message_log_batch(bodies=bodies)
+            charges.move_id.with_context(collection_evidence=True)._message_log_batch(bodies=bodies)
             for partner, partner_charges in charges.grouped("partner_id").items():
-                partner._message_log(body=Markup("").join(bodies[move.id] for move in partner_charges.move_id))
+                partner.with_context(collection_evidence=True)._message_log(
+                    body=Markup("").join(bodies[move.id] for move in partner_charges.move_id)
+                )

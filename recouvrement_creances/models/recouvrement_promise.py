@@ -140,8 +140,9 @@ class RecouvrementPromise(models.Model):
                     amount=promise.currency_id.format(promise.amount),
                     date=fields.Date.to_string(promise.date),
                 )
-        self.move_ids._message_log_batch(bodies=bodies)
-        self.partner_id._message_log_batch(
+        logged = self.with_context(collection_evidence=True)
+        logged.move_ids._message_log_batch(bodies=bodies)
+        logged.partner_id._message_log_batch(
             bodies={promise.partner_id.id: bodies[promise.move_ids[:1].id] for promise in self if promise.move_ids}
         )
 

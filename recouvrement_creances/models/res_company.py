@@ -21,6 +21,7 @@ FR_DOUBTFUL_ACCOUNTS = {
 
 
 class ResCompany(models.Model):
+    _name = "res.company"
     _inherit = ["res.company", "recouvrement.input.mixin"]
 
     recouvrement_auto_run = fields.Boolean(
@@ -130,6 +131,9 @@ class ResCompany(models.Model):
         help="Counts the collection proposals and executions of the company: each takes this row's lock, so that "
         "one at a time runs per company.",
     )
+    collection_evidence_check_date = fields.Datetime(string="Evidence Last Checked on", readonly=True, copy=False)
+    collection_evidence_check_ok = fields.Boolean(string="Evidence Intact", readonly=True, copy=False)
+    collection_evidence_check_result = fields.Text(string="Evidence Check", readonly=True, copy=False)
 
     @api.model
     def _input_bounds(self):

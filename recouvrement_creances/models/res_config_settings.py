@@ -5,6 +5,7 @@ from .recouvrement_rate import ECB_CHECKED_UNTIL
 
 # the settings, not a wizard: the input mixin only makes pylint-odoo miss the "res.config.settings" string
 class ResConfigSettings(models.TransientModel):  # pylint: disable=no-wizard-in-models
+    _name = "res.config.settings"
     _inherit = ["res.config.settings", "recouvrement.input.mixin"]
 
     recouvrement_auto_run = fields.Boolean(related="company_id.recouvrement_auto_run", readonly=False)

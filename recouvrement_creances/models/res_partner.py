@@ -14,9 +14,21 @@ COLLECTION_EDITABLE_FIELDS = {
     "collection_block_until",
     "collection_penalty_rate",
 }
+# The mandate of a collection agency and the credit insurance of a customer: written by collection managers only.
+COLLECTION_MANAGER_FIELDS = {
+    "collection_agency",
+    "collection_agency_rate",
+    "collection_agency_mandate_date",
+    "collection_insurer_id",
+    "collection_insurance_policy",
+    "collection_insured_limit",
+    "collection_insurance_cover",
+    "collection_insurance_notice_days",
+}
 
 
 class ResPartner(models.Model):
+    _name = "res.partner"
     _inherit = ["res.partner", "recouvrement.input.mixin"]
 
     collection_policy_id = fields.Many2one(
@@ -32,12 +44,14 @@ class ResPartner(models.Model):
     )
     collection_contact_id = fields.Many2one(
         "res.partner",
+        company_dependent=True,
         domain="[('id', 'child_of', commercial_partner_id), ('email', '!=', False)]",
         help="Who receives the reminders. Default: the invoicing address, else the customer itself.",
     )
-    collection_block_reason = fields.Char()
+    collection_block_reason = fields.Char(company_dependent=True)
     collection_block_until = fields.Date(
         string="Blocked Until",
+        company_dependent=True,
         help="No follow-up for this customer up to this date (included).",
     )
     collection_penalty_rate = fields.Float(
@@ -48,31 +62,41 @@ class ResPartner(models.Model):
         "may not be below 3 × the legal interest rate. Empty: the policy's rule.",
     )
     # a collection agency the company mandates (CPCE R124-1 and following)
-    collection_agency = fields.Boolean()
+    collection_agency = fields.Boolean(copy=False)
     collection_agency_rate = fields.Float(
         string="Agency Commission (%)",
         groups="recouvrement_creances.group_recouvrement_manager",
+        copy=False,  # a contact is duplicated by users who may not read it
         help="The commission agreed in the mandate, on what the agency recovers.",
     )
     collection_agency_mandate_date = fields.Date(
-        string="Mandate Signed on", help="The written mandate the agency acts under (CPCE R124-3)."
+        string="Mandate Signed on", copy=False, help="The written mandate the agency acts under (CPCE R124-3)."
     )
     # credit insurance of this customer, per company
     collection_insurer_id = fields.Many2one(
-        "res.partner", string="Credit Insurer", company_dependent=True, help="Who insures the credit granted."
+        "res.partner",
+        string="Credit Insurer",
+        company_dependent=True,
+        copy=False,
+        help="Who insures the credit granted.",
     )
-    collection_insurance_policy = fields.Char(string="Insurance Policy", company_dependent=True)
+    collection_insurance_policy = fields.Char(string="Insurance Policy", company_dependent=True, copy=False)
     collection_insured_limit = fields.Float(
         string="Approved Limit",
         company_dependent=True,
+        copy=False,
         help="The credit limit the insurer approved for this customer (agrément), in the company's currency.",
     )
     collection_insurance_cover = fields.Float(
-        string="Cover (%)", company_dependent=True, help="Share of an approved loss the insurer indemnifies."
+        string="Cover (%)",
+        company_dependent=True,
+        copy=False,
+        help="Share of an approved loss the insurer indemnifies.",
     )
     collection_insurance_notice_days = fields.Integer(
         string="Notice Deadline (days)",
         company_dependent=True,
+        copy=False,
         help="Days after the due date by which an unpaid insured invoice must be declared to the insurer.",
     )
     collection_action_ids = fields.One2many(
@@ -144,6 +168,7 @@ class ResPartner(models.Model):
         "recouvrement.risk.class", string="Risk Class", compute="_compute_collection_risk"
     )
     collection_action_count = fields.Integer(compute="_compute_collection_action_count")
+    collection_user_is_manager = fields.Boolean(compute="_compute_collection_user_is_manager")
     collection_penalty_amount = fields.Monetary(
         string="Penalties Accrued to Date",
         compute="_compute_collection_penalties",
@@ -396,6 +421,11 @@ class ResPartner(models.Model):
         )
         return [("id", "in", moves.subselect("commercial_partner_id"))]
 
+    @api.depends_context("uid")
+    def _compute_collection_user_is_manager(self):
+        """Whether the current user may write the agency and insurance settings (the form shows them read-only)."""
+        self.collection_user_is_manager = self.env.user.has_group("recouvrement_creances.group_recouvrement_manager")
+
     def _compute_collection_action_count(self):
         counts = dict(
             self.env["recouvrement.action"]._read_group(
@@ -409,6 +439,18 @@ class ResPartner(models.Model):
     # Business
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if (
+            not self.env.su
+            and any(vals.get(name) for vals in vals_list for name in COLLECTION_MANAGER_FIELDS)
+            and not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager")
+        ):
+            raise AccessError(
+                self.env._("Only a collection manager may change a customer's collection agency or credit insurance.")
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
         result = super(ResPartner, self._collection_writer(vals)).write(vals)
         if "credit_limit" in vals:
@@ -417,28 +459,39 @@ class ResPartner(models.Model):
 
     def _collection_writer(self, vals):
         """Who writes ``vals`` on these partners, once checked that only collection users change their collection
-        settings: the partners themselves, or the superuser when a collector sets only collection settings
-        of customers they can read."""
-        if self.env.su or not self._collection_settings_change(vals):
+        settings, and only collection managers the agency, the insurance and the contractual rate: the partners
+        themselves, or the superuser when a collector sets only collection settings of customers they can read."""
+        if self.env.su:
+            return self
+        self._input_check_vals(vals)  # a value that is not one is refused in French before it is compared
+        managed = self._collection_settings_change(vals, COLLECTION_MANAGER_FIELDS | {"collection_penalty_rate"})
+        if not managed and not self._collection_settings_change(vals):
             return self
         if not self.env.user.has_group("recouvrement_creances.group_recouvrement_agent"):
             raise AccessError(self.env._("Only collection users may change a customer's collection settings."))
-        if "collection_penalty_rate" in vals and not self.env.user.has_group(
-            "recouvrement_creances.group_recouvrement_manager"
-        ):
-            raise AccessError(self.env._("Only a collection manager may set a customer's contractual penalty rate."))
-        if vals.keys() <= COLLECTION_EDITABLE_FIELDS:
+        if managed and not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
+            if "collection_penalty_rate" in vals:
+                raise AccessError(
+                    self.env._("Only a collection manager may set a customer's contractual penalty rate.")
+                )
+            raise AccessError(
+                self.env._("Only a collection manager may change a customer's collection agency or credit insurance.")
+            )
+        if vals.keys() <= COLLECTION_EDITABLE_FIELDS | COLLECTION_MANAGER_FIELDS:
             self.check_access("read")
             return self.sudo()
         return self
 
-    def _collection_settings_change(self, vals):
-        """Whether ``vals`` really changes a collection setting of these partners (merges and imports
+    def _collection_settings_change(self, vals, names=COLLECTION_EDITABLE_FIELDS):
+        """Whether ``vals`` really changes a collection setting (of ``names``) of these partners (merges and imports
         often write the same values back)."""
-        for name in COLLECTION_EDITABLE_FIELDS & vals.keys():
+        for name in names & vals.keys():
             field = self._fields[name]
             for partner in self:
-                if field.convert_to_record(field.convert_to_cache(vals[name], partner), partner) != partner[name]:
+                if (
+                    field.convert_to_record(field.convert_to_cache(vals[name], partner), partner)
+                    != partner.sudo()[name]
+                ):
                     return True
         return False
 

@@ -476,7 +476,7 @@ class TestBadDisputes(BadInputCommon):
 
     def test_refused_dispute_date_on_the_invoice(self):
         self.assertRefused(
-            f"Écriture comptable « {self.invoice.name} » : « demain » n'est pas une date pour « Litige bloquant "
+            f"Facture « {self.invoice.name} » : « demain » n'est pas une date pour « Litige bloquant "
             "jusqu'au » (attendu : AAAA-MM-JJ).",
             lambda: self.invoice.with_env(self.as_user(self.fr_agent)).write({"collection_dispute_until": "demain"}),
             record=self.invoice,

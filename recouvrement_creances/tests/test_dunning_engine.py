@@ -231,8 +231,13 @@ class TestDunningEngine(RecouvrementCommon):
 
     def test_executed_action_is_evidence(self):
         self._invoice(self.debtor, 1000.0)
-        action = self._run(self._day(14)).action_ids
-        action.note = "<p>Client prévenu</p>"
+        proposed = self._run(self._day(14), execute=False).action_ids
+        proposed.note = "<p>Client prévenu</p>"  # a reviewer's note, before execution
+        with freeze_time(self._day(14)):
+            proposed.action_execute()
+        action = proposed
+        with self.assertRaises(UserError):
+            action.note = "<p>Réécrite</p>"
         with self.assertRaises(UserError):
             action.level_id = self.levels[30]
         with self.assertRaises(UserError):

@@ -1,6 +1,9 @@
-"""Evidence files: numbered exhibits merged into one PDF, each page stamped with its exhibit number."""
+"""Evidence: the files for the court (numbered exhibits merged into one PDF, each page stamped with its exhibit
+number), and the digests and hashes of the evidence chain."""
 
+import hashlib
 import io
+import json
 
 from reportlab.pdfgen import canvas
 
@@ -49,3 +52,34 @@ def bundle(front, exhibits, label):
     with io.BytesIO() as buffer:
         writer.write(buffer)
         return buffer.getvalue()
+
+
+def digest(content):
+    """The SHA-256 of a record's evidence ``content`` (a dict of JSON values), written canonically: the same
+    content always gives the same digest, whatever the order of its keys.
+
+    >>> digest({"b": 2, "a": [1, "é"]}) == digest({"a": [1, "é"], "b": 2})
+    True
+    >>> len(digest({}))
+    64
+    """
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=True, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+def chain(previous_hash, record_digest):
+    """The hash of a link of the evidence chain: its record's digest chained to the previous link's hash.
+
+    >>> first = chain("", digest({"a": 1}))
+    >>> chain(first, digest({"b": 2})) != chain("", digest({"b": 2}))
+    True
+    """
+    return hashlib.sha256(f"{previous_hash or ''}{record_digest}".encode()).hexdigest()
+
+
+def checksum(data):
+    """The SHA-256 of some bytes or text (a body, a file), or None when there is none."""
+    if not data:
+        return None
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()

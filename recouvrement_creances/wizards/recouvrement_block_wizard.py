@@ -55,5 +55,5 @@ class RecouvrementBlockWizard(models.TransientModel):
         else:
             invoices.write({"no_followup": True})
             body = Markup("<p>%s</p>") % self.env._("Excluded from collection: %(reason)s", reason=self.reason)
-            invoices._message_log_batch(bodies=dict.fromkeys(invoices.ids, body))
+            invoices.with_context(collection_evidence=True)._message_log_batch(bodies=dict.fromkeys(invoices.ids, body))
         return {"type": "ir.actions.act_window_close"}

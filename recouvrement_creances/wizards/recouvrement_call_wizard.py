@@ -66,8 +66,11 @@ class RecouvrementCallWizard(models.TransientModel):
         action.sudo().write(vals)
         summary = self._summary()
         action.activity_ids.with_context(recouvrement_call_logged=True).action_feedback(feedback=summary)
-        action.partner_id._message_log(body=Markup("<p>%s</p>") % summary)
-        invoices._message_log_batch(bodies={move.id: Markup("<p>%s</p>") % summary for move in invoices})
+        # the call log in the customer's and invoices' chatters is evidence
+        action.partner_id.with_context(collection_evidence=True)._message_log(body=Markup("<p>%s</p>") % summary)
+        invoices.with_context(collection_evidence=True)._message_log_batch(
+            bodies={move.id: Markup("<p>%s</p>") % summary for move in invoices}
+        )
         if self.outcome == "plan":  # go on with the plan agreed on the phone
             return {
                 "type": "ir.actions.act_window",

@@ -5,6 +5,7 @@
 # any ERROR/CRITICAL line in Odoo's log.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "${ROOT}/scripts/db.sh"
+source "${ROOT}/scripts/upgrade_check.sh"
 
 bash "${ROOT}/scripts/bootstrap.sh"
 
@@ -22,6 +23,7 @@ cleanup() {
         rm -rf "${DATA_DIR}/filestore/${db}"
     done
     rm -f "${LOCAL}/${TEST_DB}.addon-hash"
+    upgrade_cleanup
 }
 trap cleanup EXIT
 
@@ -38,10 +40,14 @@ odoo_checked "${BARE_DB}" "${LOG_DIR}/install-bare-${RUN_ID}.log" -i sale
 bridge_state="$(psql -XtAc "SELECT state FROM ir_module_module WHERE name = '${SALE_BRIDGE}'" "${BARE_DB}")"
 [ "${bridge_state}" = installed ] || die "${SALE_BRIDGE} was not installed with sale (state: ${bridge_state})."
 
-# 2. The test database: like the demo one (French SARL, French chart, addon with demo data).
+# 2. A database built with an earlier version of the addon keeps its data when updated to this one.
+UPGRADE_DB="recouvrement_upgrade_${RUN_ID}"
+upgrade_check
+
+# 3. The test database: like the demo one (French SARL, French chart, addon with demo data).
 build_demo_db "${TEST_DB}"
 
-# 3. Every test, tours included, in real Chromium.
+# 4. Every test, tours included, in real Chromium.
 say "Running the tests (pytest-odoo, tours in Chromium)"
 sed "s|^data_dir = .*|&\nlogfile = ${TEST_LOG}|" "${ODOO_CONF}" > "${LOCAL}/odoo-test.conf"
 set +e

@@ -78,16 +78,6 @@ class RecouvrementAgedBalance(models.Model):
                AND line.amount_residual != 0"""
         )
 
-    def init(self):
-        # The open items, with what the view reads of them: the view and the dashboard read them from this
-        # index alone instead of scanning every journal item.
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS account_move_line_recouvrement_open_item_index
-                   ON account_move_line (company_id, partner_id)
-              INCLUDE (id, move_id, account_id, date_maturity, date, amount_residual, parent_state)
-                WHERE reconciled IS NOT TRUE AND amount_residual != 0"""
-        )
-
     def _aged_column(self, days, first, last):
         """SQL: the residual of ``line`` if it is in the column of ``first`` to ``last`` days overdue, else 0."""
         bounds = []

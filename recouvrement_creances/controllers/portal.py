@@ -28,9 +28,7 @@ class RecouvrementPortal(PortalAccount):
         """(portal service, customer) of the request, or NotFound. The service runs as superuser in the
         debtor's company and language; the customer is read in that environment."""
         if access_token:
-            link = request.env["recouvrement.portal.access"].sudo()._from_token(access_token)
-            if not link:
-                raise NotFound()
+            link = self._recouvrement_link(access_token)
             partner, company = link.partner_id.commercial_partner_id, link.company_id
         elif request.env.user._is_public():
             raise NotFound()
@@ -48,6 +46,28 @@ class RecouvrementPortal(PortalAccount):
             )
         )
         return service, partner.with_env(service.env)
+
+    def _recouvrement_link(self, access_token):
+        """The valid link of ``access_token``, or NotFound. An address that tries too many bad tokens is
+        slowed down, then refused (429) for a while."""
+        throttle = request.env["recouvrement.portal.throttle"].sudo()
+        throttle._check_address(self._recouvrement_ip())
+        link = request.env["recouvrement.portal.access"].sudo()._from_token(access_token)
+        if not link:
+            throttle._record_failure(self._recouvrement_ip())
+            raise NotFound()
+        return link
+
+    def _recouvrement_pdf(self, pdf, filename):
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", http.content_disposition(filename)),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
 
     def _recouvrement_url(self, path="", access_token=None, **params):
         query = urlencode({key: value for key, value in {"access_token": access_token, **params}.items() if value})
@@ -105,15 +125,21 @@ class RecouvrementPortal(PortalAccount):
         service, partner = self._recouvrement_debtor(access_token)
         report = service.env.ref("recouvrement_creances.action_report_collection_statement")
         pdf, _type = service.env["ir.actions.report"]._render_qweb_pdf(report, partner.ids)
-        filename = service.env._("Statement - %s.pdf", partner.name)
-        return request.make_response(
-            pdf,
-            headers=[
-                ("Content-Type", "application/pdf"),
-                ("Content-Length", len(pdf)),
-                ("Content-Disposition", http.content_disposition(filename)),
-            ],
-        )
+        return self._recouvrement_pdf(pdf, service.env._("Statement - %s.pdf", partner.name))
+
+    @http.route(
+        f"{BASE}/invoice/<int:move_id>", type="http", auth="public", methods=["GET"], website=True, sitemap=False
+    )
+    def recouvrement_invoice(self, move_id, access_token=None, **kwargs):
+        """An open invoice or credit note of the debtor, as a PDF: reached through the debtor's own link, so
+        that revoking the link closes it too."""
+        service, partner = self._recouvrement_debtor(access_token)
+        try:
+            move = service._documents_of(partner, [move_id])
+        except ValidationError:
+            raise NotFound() from None
+        pdf, _type = service.env["ir.actions.report"]._render_qweb_pdf("account.account_invoices", move.ids)
+        return self._recouvrement_pdf(pdf, f"{move._get_report_base_filename()}.pdf")
 
     # ------------------------------------------------------------------
     # Paying online
@@ -165,12 +191,9 @@ class RecouvrementPortal(PortalAccount):
             raise BadRequest()
         service, partner = self._recouvrement_debtor(access_token)
         documents, due, currency, label = service._payable(partner, selection)
-        try:
-            sent = float(amount)
-        except (TypeError, ValueError):
-            sent = None
-        if sent is None or currency.compare_amounts(sent, due) != 0:
-            raise ValidationError(service.env._("The amount to pay does not match what is due. Reload the page."))
+        mismatch = service.env._("The amount to pay does not match what is due. Reload the page.")
+        if currency.compare_amounts(service._number(amount, mismatch), due) != 0:
+            raise ValidationError(mismatch)
         self._validate_transaction_kwargs(kwargs, additional_allowed_keys={"payment_reference"})
         for key in ("payment_reference", "reference_prefix", "partner_id", "currency_id"):
             kwargs.pop(key, None)
@@ -308,7 +331,7 @@ class RecouvrementPortal(PortalAccount):
     def recouvrement_dispute_declare(self, access_token=None, reason_id=None, message=None, **kwargs):
         service, partner = self._recouvrement_debtor(access_token)
         files = [
-            (upload.filename, upload.mimetype, upload.read())
+            (upload.filename, upload.read())
             for upload in request.httprequest.files.getlist("attachments")
             if upload.filename
         ]
@@ -332,17 +355,18 @@ class RecouvrementPortal(PortalAccount):
         service, partner = self._recouvrement_debtor(access_token)
         company = service.env.company
         dispute = service.env["recouvrement.dispute"].search(
-            [("id", "=", dispute_id), ("partner_id", "=", partner.id), ("company_id", "=", company.id)]
+            [("id", "=", service._id(dispute_id)), ("partner_id", "=", partner.id), ("company_id", "=", company.id)]
         )
         if not dispute:
             raise NotFound()
+        link = request.env["recouvrement.portal.access"].sudo()._from_token(access_token)
         return self._recouvrement_render(
             "recouvrement_creances.portal_recouvrement_dispute",
             service,
             partner,
             access_token,
             dispute=dispute,
-            dispute_token=dispute._portal_ensure_token(),
+            dispute_token=dispute._portal_chatter_token(link),
         )
 
     @http.route(f"{BASE}/promise", type="http", auth="public", methods=["POST"], website=True, sitemap=False)

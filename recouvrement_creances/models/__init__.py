@@ -21,6 +21,8 @@ from . import recouvrement_dispute_reason
 from . import recouvrement_dispute
 from . import recouvrement_portal_access
 from . import recouvrement_portal
+from . import recouvrement_portal_throttle
+from . import ir_http
 from . import recouvrement_evidence
 from . import account_move
 from . import account_move_line

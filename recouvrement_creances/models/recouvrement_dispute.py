@@ -1,6 +1,12 @@
+import uuid
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools import html2plaintext
+
+from ..tools.text import text_as_html
+from .recouvrement_portal import DISPUTE_MAX_FILES
 
 
 class RecouvrementDispute(models.Model):
@@ -35,6 +41,8 @@ class RecouvrementDispute(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Collector", tracking=True)
     resolution = fields.Text()
+    # the debtor's link under which the chatter's token was last handed out: the token works while it is valid
+    portal_access_id = fields.Many2one("recouvrement.portal.access", readonly=True, copy=False, index="btree_not_null")
 
     @api.depends("partner_id", "reason_id")
     def _compute_name(self):
@@ -71,7 +79,7 @@ class RecouvrementDispute(models.Model):
             dispute.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Answer the dispute of %s", dispute.partner_id.name),
-                note=dispute.description,
+                note=text_as_html(dispute.description),
                 user_id=user.id or self.env.ref("base.user_admin").id,
             )
 
@@ -83,11 +91,48 @@ class RecouvrementDispute(models.Model):
             self.env["recouvrement.action"].with_company(self.company_id)._log_portal(
                 self.partner_id,
                 "dispute_message",
-                message.body,
+                text_as_html(html2plaintext(message.body or "")),
                 self.move_ids,
                 request.httprequest.remote_addr if request else None,
             )
         return result
+
+    # ------------------------------------------------------------------
+    # The debtor's chatter on the portal
+    # ------------------------------------------------------------------
+
+    def _portal_chatter_token(self, link):
+        """The token of the dispute's chatter for a page opened through ``link`` (empty: by a logged-in
+        debtor). Another link gets a new token, so that a token handed out under a link revoked or expired
+        never opens the chatter again."""
+        self.ensure_one()
+        dispute = self.sudo()
+        if dispute.portal_access_id != link or not dispute.access_token:
+            dispute.write({"portal_access_id": link.id, "access_token": str(uuid.uuid4())})
+        return dispute.access_token
+
+    def _portal_debtor_has_access(self):
+        """Whether the debtor behind a token of the chatter may still use it: a logged-in user of the
+        customer, or the holder of the link it was handed out under, while that link is valid."""
+        self.ensure_one()
+        user = self.env.user
+        if not user._is_public() and user.partner_id.commercial_partner_id == self.partner_id:
+            return True
+        return bool(self.sudo().portal_access_id.is_valid)
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, *, hash=None, pid=None, token=None, **kwargs):
+        thread = super()._get_thread_with_access(thread_id, hash=hash, pid=pid, token=token, **kwargs)
+        if thread and not self.env.user._is_internal() and not thread._portal_debtor_has_access():
+            return self.browse()
+        return thread
+
+    def message_post(self, **kwargs):
+        """The debtor's messages obey the dispute form's limits: at most DISPUTE_MAX_FILES files each (their
+        size and type are checked when they are uploaded)."""
+        if not self.env.user._is_internal() and len(kwargs.get("attachment_ids") or ()) > DISPUTE_MAX_FILES:
+            raise ValidationError(self.env._("Attach at most %s files.", DISPUTE_MAX_FILES))
+        return super().message_post(**kwargs)
 
     def action_resolve(self):
         """The dispute is settled: its invoices go back to the collection run, unless another open dispute

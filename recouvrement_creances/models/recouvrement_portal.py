@@ -1,15 +1,23 @@
 import base64
+import math
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_date
+from odoo.tools.mimetypes import guess_mimetype
+
+from ..tools.schedule import ScheduleError, build_schedule, due_dates
 
 # Files a debtor may attach to a dispute
 DISPUTE_MAX_FILE_SIZE = 10 * 1024 * 1024
 DISPUTE_MAX_FILES = 5
 DISPUTE_MIMETYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"}
+# the largest id PostgreSQL stores: a larger one in a URL is no record, not an error
+MAX_ID = 2**31 - 1
+# the largest amount the portal takes: beyond it no invoice is that large, and float arithmetic breaks
+MAX_AMOUNT = 1e12
 
 
 class RecouvrementPortal(models.AbstractModel):
@@ -59,6 +67,7 @@ class RecouvrementPortal(models.AbstractModel):
             "policy": policy,
             "reasons": self.env["recouvrement.dispute.reason"].search([("active", "=", True)]),
             "promise_last_date": fields.Date.add(today, days=policy.portal_promise_days),
+            "plan_last_first_date": self._last_first_date(policy),
         }
 
     @api.model
@@ -102,7 +111,8 @@ class RecouvrementPortal(models.AbstractModel):
                 SELECT (SELECT ROW(COUNT(*), MAX(write_date), SUM(amount_residual_signed))::text FROM account_move
                          WHERE commercial_partner_id = %(partner)s AND company_id = %(company)s AND state = 'posted'
                            AND payment_state IN ('not_paid', 'partial') AND move_type IN ('out_invoice', 'out_refund')),
-                       (SELECT ROW(COUNT(*), MAX(write_date))::text FROM recouvrement_payment_plan
+                       (SELECT ROW(COUNT(*), MAX(write_date), STRING_AGG(id || state, ',' ORDER BY id))::text
+                          FROM recouvrement_payment_plan
                          WHERE partner_id = %(partner)s AND company_id = %(company)s),
                        (SELECT ROW(MAX(write_date), SUM(amount_paid))::text FROM recouvrement_payment_plan_line
                          WHERE partner_id = %(partner)s AND company_id = %(company)s),
@@ -133,11 +143,33 @@ class RecouvrementPortal(models.AbstractModel):
     def _documents_of(self, partner, move_ids):
         """The open documents of the customer among ``move_ids``; any other id (another customer's, closed,
         unknown) is refused."""
-        ids = {int(move_id) for move_id in move_ids if str(move_id).isdigit()}
+        ids = {self._id(move_id) for move_id in move_ids} - {0}
         documents = self._open_documents(partner).filtered(lambda move: move.id in ids)
         if not ids or len(ids) != len(set(move_ids)) or len(documents) != len(ids):
             raise ValidationError(self.env._("Select your open invoices."))
         return documents
+
+    @api.model
+    def _id(self, value):
+        """The record id ``value`` stands for, or 0 when it stands for none (not digits, or out of range)."""
+        value = str(value)
+        return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else 0
+
+    @api.model
+    def _number(self, value, message):
+        """``value`` as a finite number of at most MAX_AMOUNT, else a ValidationError of ``message``."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(message) from None
+        if not math.isfinite(number) or abs(number) > MAX_AMOUNT:
+            raise ValidationError(message)
+        return number
+
+    @api.model
+    def _text(self, value):
+        """Text typed by the debtor, stripped, without the NUL characters a database cannot store."""
+        return (value or "").replace("\x00", "").strip()
 
     # ------------------------------------------------------------------
     # Paying
@@ -157,8 +189,8 @@ class RecouvrementPortal(models.AbstractModel):
             ids = [part for part in rest.split("-") if part.isdigit()]
             documents = self._documents_of(partner, ids)
             label = ", ".join(documents.mapped("name"))
-        elif kind == "installment" and rest.isdigit():
-            installment = self._installment_of(partner, int(rest))
+        elif kind == "installment" and self._id(rest):
+            installment = self._installment_of(partner, self._id(rest))
             plan = installment.plan_id
             documents = plan.move_ids.filtered(lambda move: move.amount_residual)
             amount = plan.currency_id.round(installment.amount - installment.amount_paid)
@@ -201,39 +233,49 @@ class RecouvrementPortal(models.AbstractModel):
         policy's limits it is accepted at once (proposed, to sign); beyond them it waits for the collector."""
         moves = self._documents_of(partner, move_ids).filtered(lambda move: move.move_type == "out_invoice")
         Plan = self.env["recouvrement.payment.plan"]
+        policy = self._policy(partner)
+        message = self.env._("Give a number of installments, a down payment and a first date.")
+        rate = self._number(down_payment_rate or 0.0, message)
         try:
             count = int(installment_count)
-            rate = float(down_payment_rate or 0.0)
             first = fields.Date.to_date(first_date)
-        except (TypeError, ValueError):
-            raise ValidationError(
-                self.env._("Give a number of installments, a down payment and a first date.")
-            ) from None
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError(message) from None
         if not first or count < 1 or not 0 <= rate < 100:
             raise ValidationError(
                 self.env._("Give at least one installment, a down payment from 0 to less than 100 %, and a first date.")
             )
-        Plan._check_coverable(moves, sum(moves.mapped("amount_residual")), first)
+        if count > policy.portal_plan_max_installments:
+            raise ValidationError(self.env._("Choose at most %s installments.", policy.portal_plan_max_installments))
+        today = fields.Date.context_today(self)
+        last_first = self._last_first_date(policy)
+        if not today <= first <= last_first:
+            raise ValidationError(
+                self.env._(
+                    "Choose a first payment date from %(today)s to %(last)s.",
+                    today=format_date(self.env, today),
+                    last=format_date(self.env, last_first),
+                )
+            )
+        residual = sum(moves.mapped("amount_residual"))
+        Plan._check_coverable(moves, residual, first)
         currency = moves.currency_id
-        amount = currency.round(sum(moves.mapped("amount_residual")))
-        # a single installment is the whole amount: no down payment before it
-        down_payment = currency.round(amount * rate / 100) if count > 1 else 0.0
-        wizard = self.env["recouvrement.payment.plan.wizard"].create(
+        plan = Plan.create(
             {
                 "company_id": self.env.company.id,
                 "partner_id": partner.commercial_partner_id.id,
+                "currency_id": currency.id,
                 "move_ids": [fields.Command.set(moves.ids)],
-                "down_payment": down_payment,
-                "split": "count",
-                # the down payment is one of the installments the debtor counted
-                "installment_count": max(count - 1, 1) if down_payment else count,
                 "frequency": "monthly",
-                "first_date": first,
+                "amount_covered": residual,
+                "portal_proposed": True,
+                "line_ids": [
+                    fields.Command.create({"date_due": day, "amount": amount, "interest": interest})
+                    for day, amount, interest in self._schedule(currency.round(residual), count, rate, first, currency)
+                ],
             }
         )
-        schedule = wizard._schedule()
-        plan = Plan.create(wizard._plan_values(schedule) | {"portal_proposed": True})
-        breaches = self._plan_breaches(plan, self._policy(partner), rate)
+        breaches = self._plan_breaches(plan, policy, rate)
         content = Markup("<p>%s</p>") % self.env._(
             "Plan of %(count)s installments proposed on the portal, %(amount)s in all, first due %(date)s.",
             count=len(plan.line_ids),
@@ -259,19 +301,29 @@ class RecouvrementPortal(models.AbstractModel):
         return plan
 
     @api.model
+    def _schedule(self, amount, count, down_payment_rate, first, currency):
+        """[(due date, amount, interest)] of the plan the debtor asks for: ``count`` monthly payments from
+        ``first``, the first of them a down payment of ``down_payment_rate`` % (a single payment is the whole
+        amount), the others equal."""
+        down_payment = currency.round(amount * down_payment_rate / 100) if count > 1 else 0.0
+        down = [(first, down_payment, 0.0)] if down_payment else []
+        try:
+            return down + build_schedule(
+                currency.round(amount - down_payment),
+                due_dates(first, 2, "monthly")[1] if down else first,
+                count=count - 1 if down else count,
+                rounding=currency.rounding,
+                start=fields.Date.context_today(self),
+            )
+        except ScheduleError:
+            raise ValidationError(self.env._("This plan cannot be built: choose fewer installments.")) from None
+
+    @api.model
     def _plan_breaches(self, plan, policy, down_payment_rate):
         """What in the plan goes beyond the portal limits of ``policy`` (empty: the plan is accepted)."""
         currency = plan.currency_id
         lines = plan.line_ids.sorted("date_due")
         breaches = []
-        if len(lines) > policy.portal_plan_max_installments:
-            breaches.append(
-                self.env._(
-                    "%(count)s installments, at most %(limit)s.",
-                    count=len(lines),
-                    limit=policy.portal_plan_max_installments,
-                )
-            )
         if len(lines) > 1 and down_payment_rate < policy.portal_plan_min_down_payment:
             breaches.append(
                 self.env._(
@@ -301,6 +353,11 @@ class RecouvrementPortal(models.AbstractModel):
         return breaches
 
     @api.model
+    def _last_first_date(self, policy):
+        """The last day the debtor may choose for a plan's first payment: the policy's horizon."""
+        return fields.Date.add(fields.Date.context_today(self), months=policy.portal_plan_max_months)
+
+    @api.model
     def _plan_domain(self, partner, states):
         """The customer's plans in ``states`` that the debtor sees: a draft only when the debtor proposed it
         (a collector's draft is still being negotiated)."""
@@ -315,7 +372,9 @@ class RecouvrementPortal(models.AbstractModel):
 
     @api.model
     def _plan_of(self, partner, plan_id, states=("draft", "proposed", "active")):
-        plan = self.env["recouvrement.payment.plan"].search([("id", "=", plan_id), *self._plan_domain(partner, states)])
+        plan = self.env["recouvrement.payment.plan"].search(
+            [("id", "=", self._id(plan_id)), *self._plan_domain(partner, states)]
+        )
         if not plan:
             raise ValidationError(self.env._("This payment plan is not available."))
         return plan
@@ -325,11 +384,12 @@ class RecouvrementPortal(models.AbstractModel):
         """The debtor signs the accepted plan: it becomes active, and the signed agreement, with the name, time
         and IP address of the signature, is stored on the plan (an acknowledgement of the debt)."""
         plan = self._plan_of(partner, plan_id, states=("proposed",))
-        if not (name or "").strip() or not signature:
+        name = self._text(name if isinstance(name, str) else "")
+        if not name or not signature or not isinstance(signature, str):
             raise ValidationError(self.env._("Type your name and sign."))
         plan.write(
             {
-                "signed_by": name.strip(),
+                "signed_by": name,
                 "signed_on": fields.Datetime.now(),
                 "signed_ip": ip_address,
                 "signed_date": fields.Date.context_today(self),
@@ -360,19 +420,19 @@ class RecouvrementPortal(models.AbstractModel):
 
     @api.model
     def _declare_dispute(self, partner, move_ids, reason_id, message, files, ip_address):
-        """The debtor contests invoices: ``files`` are [(name, mimetype, bytes)], checked here."""
+        """The debtor contests invoices: ``files`` are [(name, bytes)], checked here."""
         moves = self._documents_of(partner, move_ids).filtered(lambda move: move.move_type == "out_invoice")
-        reason = self.env["recouvrement.dispute.reason"].browse(int(reason_id) if str(reason_id).isdigit() else 0)
-        reason = reason.exists()
+        reason = self.env["recouvrement.dispute.reason"].browse(self._id(reason_id)).exists()
         if not moves or not reason or not reason.active:
             raise ValidationError(self.env._("Choose the invoices and the reason of the dispute."))
-        self._check_files(files)
+        message = self._text(message)
+        files = self._check_files(files)
         dispute = self.env["recouvrement.dispute"].create(
             {
                 "partner_id": partner.commercial_partner_id.id,
                 "move_ids": [fields.Command.set(moves.ids)],
                 "reason_id": reason.id,
-                "description": (message or "").strip(),
+                "description": message,
             }
         )
         attachments = self.env["ir.attachment"].create(
@@ -397,13 +457,21 @@ class RecouvrementPortal(models.AbstractModel):
 
     @api.model
     def _check_files(self, files):
+        """``files`` [(name, bytes)] of a debtor checked against the dispute form's limits: their number, their
+        size, and their type read from their content (never from what the browser declares). Returns them as
+        [(name, mimetype, bytes)]."""
         if len(files) > DISPUTE_MAX_FILES:
             raise ValidationError(self.env._("Attach at most %s files.", DISPUTE_MAX_FILES))
-        for name, mimetype, data in files:
+        checked = []
+        for raw_name, data in files:
+            name = self._text(raw_name)
             if len(data) > DISPUTE_MAX_FILE_SIZE:
                 raise ValidationError(self.env._("The file %s is larger than 10 MB.", name))
+            mimetype = guess_mimetype(data, default="application/octet-stream")
             if mimetype not in DISPUTE_MIMETYPES:
                 raise ValidationError(self.env._("The file %s is not a PDF, an image or a text file.", name))
+            checked.append((name, mimetype, data))
+        return checked
 
     @api.model
     def _promise(self, partner, move_ids, date, amount, ip_address):
@@ -412,11 +480,12 @@ class RecouvrementPortal(models.AbstractModel):
         moves = self._documents_of(partner, move_ids).filtered(lambda move: move.move_type == "out_invoice")
         today = fields.Date.context_today(self)
         policy = self._policy(partner)
+        message = self.env._("Give the date and the amount you promise to pay.")
+        amount = self._number(amount, message)
         try:
             date = fields.Date.to_date(date)
-            amount = float(amount)
-        except (TypeError, ValueError):
-            raise ValidationError(self.env._("Give the date and the amount you promise to pay.")) from None
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError(message) from None
         currency = moves.currency_id[:1]
         owed = currency.round(sum(moves.mapped("amount_residual")))
         if not moves or len(moves.currency_id) > 1:

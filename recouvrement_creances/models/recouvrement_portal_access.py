@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from odoo import api, fields, models
@@ -7,6 +8,8 @@ from odoo.tools import format_date
 # Days a link sent in a reminder stays valid; a new reminder sends a new link when the old one is near its end.
 ACCESS_VALIDITY_DAYS = 90
 ACCESS_RENEW_DAYS = 30
+# what a token can look like (secrets.token_urlsafe): anything else is refused before any query
+TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 
 class RecouvrementPortalAccess(models.Model):
@@ -89,7 +92,7 @@ class RecouvrementPortalAccess(models.Model):
     @api.model
     def _from_token(self, token):
         """The valid link of ``token``, or an empty recordset: unknown, revoked and expired tokens alike."""
-        if not token or not isinstance(token, str) or len(token) > 128:
+        if not isinstance(token, str) or not TOKEN_FORMAT.fullmatch(token):
             return self.browse()
         link = self.sudo().search([("token", "=", token)], limit=1)
         return link if link.is_valid else self.browse()

@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, tagged
 
-from ..tools import decision, evidence, prescription, schedule
+from ..tools import decision, evidence, prescription, schedule, text
 from ..tools.schedule import ScheduleError, build_schedule
 from .common import RecouvrementCommon
 from .test_letters import pdf_text
@@ -19,7 +19,7 @@ from .test_letters import pdf_text
 @tagged("post_install", "-at_install")
 class TestSchedule(BaseCase):
     def test_doctests(self):
-        for module in (schedule, evidence, prescription, decision):
+        for module in (schedule, evidence, prescription, decision, text):
             with self.subTest(module=module.__name__):
                 result = doctest.testmod(module)
                 self.assertTrue(result.attempted)

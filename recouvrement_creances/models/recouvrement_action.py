@@ -373,6 +373,8 @@ class RecouvrementAction(models.Model):
         result = super(RecouvrementAction, self.with_context(collection_evidence=True)).write(vals)
         executed = self.filtered(lambda action: action.state not in ("proposed", "cancelled"))
         if "call_outcome" in vals:
+            # the call's time and caller replace the execution's: the action is sealed again, with its call
+            self.env["recouvrement.evidence"]._seal(executed, "action")
             self.env["recouvrement.evidence"]._seal(executed, "call")
         if REGISTERED_FIELDS & vals.keys():
             self.env["recouvrement.evidence"]._seal(

@@ -384,6 +384,19 @@ class TestEvidenceChain(EvidenceCommon):
         self.assertEqual(links.sorted("sequence").mapped("sequence"), list(range(1, len(links) + 1)))
         self.assertIsNone(self.env["recouvrement.evidence"]._check_chain(self.company))
 
+    def test_a_call_logged_after_execution_keeps_the_chain(self):
+        call = self._run(self._day(30)).action_ids.filtered(lambda a: a.channel == "phone")
+        with freeze_time(self._day(31)):
+            self.env["recouvrement.call.wizard"].with_user(self.agent).create(
+                {"action_id": call.id, "outcome": "reached", "note": "Le comptable confirme le virement."}
+            ).action_confirm()
+        self.assertEqual(call.done_date.date(), self._day(31))
+        self.assertIsNone(self.env["recouvrement.evidence"]._check_chain(self.company))
+        kinds = self.env["recouvrement.evidence"].search(
+            [("res_model", "=", call._name), ("res_id", "=", call.id)], order="sequence"
+        ).mapped("kind")
+        self.assertEqual(kinds, ["action", "action", "call"])  # executed, then called
+
     def test_body_edited_in_sql_is_caught(self):
         self.env.flush_all()
         self.env.cr.execute("UPDATE mail_message SET body = '<p>Pas de relance.</p>' WHERE id = %s", [self.message.id])

@@ -16,6 +16,11 @@ from . import recouvrement_credit_hold
 from . import recouvrement_dashboard
 from . import recouvrement_case_stage
 from . import recouvrement_case
+from . import recouvrement_case_decision
+from . import recouvrement_case_insurance
+from . import recouvrement_case_evidence
+from . import recouvrement_case_agency
+from . import recouvrement_case_accounting
 from . import recouvrement_case_cost
 from . import recouvrement_dispute_reason
 from . import recouvrement_dispute

@@ -4,6 +4,12 @@ from . import recouvrement_level
 from . import recouvrement_policy
 from . import recouvrement_run
 from . import recouvrement_action
+from . import recouvrement_action_email
+from . import recouvrement_action_letter
+from . import recouvrement_action_call
+from . import recouvrement_action_escalation
+from . import recouvrement_action_evidence
+from . import recouvrement_action_portal
 from . import recouvrement_action_line
 from . import recouvrement_promise
 from . import recouvrement_penalty

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..models.recouvrement_action import CALL_OUTCOMES
+from ..models.recouvrement_action_call import CALL_OUTCOMES
 
 
 class RecouvrementCallWizard(models.TransientModel):

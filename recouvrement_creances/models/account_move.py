@@ -74,6 +74,68 @@ class AccountMove(models.Model):
         "recouvrement.level", string="Next Collection Level", compute="_compute_collection_next"
     )
     collection_next_date = fields.Date(string="Next Collection Date", compute="_compute_collection_next")
+    # Late-payment penalties: computed on the day, never stored (they grow every day).
+    collection_penalty_amount = fields.Monetary(
+        string="Penalties Accrued to Date",
+        compute="_compute_collection_penalties",
+        help="Late-payment penalties (businesses) or legal interest from the formal notice (individuals) "
+        "accrued from the day after the due date until today or the payment.",
+    )
+    collection_indemnity_amount = fields.Monetary(
+        string="Recovery Indemnity",
+        compute="_compute_collection_penalties",
+        help="Fixed indemnity for recovery costs owed by a late business (Code de commerce D441-5).",
+    )
+    collection_penalty_to_invoice = fields.Monetary(
+        string="Not Yet Invoiced",
+        compute="_compute_collection_penalties",
+        help="Penalties accrued since the last penalty invoice, and the indemnity if it was never charged.",
+    )
+    collection_penalty_error = fields.Char(string="Penalties Not Computed", compute="_compute_collection_penalties")
+    collection_payment_plan_ids = fields.Many2many(
+        "recouvrement.payment.plan",
+        "recouvrement_payment_plan_move_rel",
+        "move_id",
+        "plan_id",
+        string="Payment Plans",
+        readonly=True,
+        copy=False,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+    collection_case_ids = fields.Many2many(
+        "recouvrement.case",
+        "recouvrement_case_move_rel",
+        "move_id",
+        "case_id",
+        string="Contentious Cases",
+        readonly=True,
+        copy=False,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+    collection_case_id = fields.Many2one(
+        "recouvrement.case",
+        string="Contentious Case",
+        compute="_compute_collection_case_id",
+        store=True,
+        index="btree_not_null",
+        help="The open contentious case of this invoice: while it is open, the invoice leaves the dunning run.",
+    )
+    collection_case_stage_id = fields.Many2one(related="collection_case_id.stage_id", string="Case Stage", store=True)
+    collection_prescription_date = fields.Date(
+        string="Prescribed on",
+        compute="_compute_collection_prescription_date",
+        store=True,
+        help="After this date the claim can no longer be brought to court: 5 years from the due date for a "
+        "business, 2 years for a consumer, started again by a signed payment plan, a partial payment or a court "
+        "claim.",
+    )
+    collection_penalty_ids = fields.One2many(
+        "recouvrement.penalty",
+        "move_id",
+        string="Penalties Invoiced or Waived",
+        readonly=True,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
 
     @api.depends("collection_case_ids.is_closed")
     def _compute_collection_case_id(self):
@@ -173,69 +235,6 @@ class AccountMove(models.Model):
             return None
         offset, level = step
         return level, fields.Date.add(self.invoice_date_due, days=offset)
-
-    # Late-payment penalties: computed on the day, never stored (they grow every day).
-    collection_penalty_amount = fields.Monetary(
-        string="Penalties Accrued to Date",
-        compute="_compute_collection_penalties",
-        help="Late-payment penalties (businesses) or legal interest from the formal notice (individuals) "
-        "accrued from the day after the due date until today or the payment.",
-    )
-    collection_indemnity_amount = fields.Monetary(
-        string="Recovery Indemnity",
-        compute="_compute_collection_penalties",
-        help="Fixed indemnity for recovery costs owed by a late business (Code de commerce D441-5).",
-    )
-    collection_penalty_to_invoice = fields.Monetary(
-        string="Not Yet Invoiced",
-        compute="_compute_collection_penalties",
-        help="Penalties accrued since the last penalty invoice, and the indemnity if it was never charged.",
-    )
-    collection_penalty_error = fields.Char(string="Penalties Not Computed", compute="_compute_collection_penalties")
-    collection_payment_plan_ids = fields.Many2many(
-        "recouvrement.payment.plan",
-        "recouvrement_payment_plan_move_rel",
-        "move_id",
-        "plan_id",
-        string="Payment Plans",
-        readonly=True,
-        copy=False,
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
-    collection_case_ids = fields.Many2many(
-        "recouvrement.case",
-        "recouvrement_case_move_rel",
-        "move_id",
-        "case_id",
-        string="Contentious Cases",
-        readonly=True,
-        copy=False,
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
-    collection_case_id = fields.Many2one(
-        "recouvrement.case",
-        string="Contentious Case",
-        compute="_compute_collection_case_id",
-        store=True,
-        index="btree_not_null",
-        help="The open contentious case of this invoice: while it is open, the invoice leaves the dunning run.",
-    )
-    collection_case_stage_id = fields.Many2one(related="collection_case_id.stage_id", string="Case Stage", store=True)
-    collection_prescription_date = fields.Date(
-        string="Prescribed on",
-        compute="_compute_collection_prescription_date",
-        store=True,
-        help="After this date the claim can no longer be brought to court: 5 years from the due date for a "
-        "business, 2 years for a consumer, started again by a signed payment plan, a partial payment or a court "
-        "claim.",
-    )
-    collection_penalty_ids = fields.One2many(
-        "recouvrement.penalty",
-        "move_id",
-        string="Penalties Invoiced or Waived",
-        readonly=True,
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
 
     @api.depends_context("company")
     def _compute_collection_penalties(self):

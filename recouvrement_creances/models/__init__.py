@@ -34,6 +34,8 @@ from . import recouvrement_portal_access
 from . import recouvrement_portal
 from . import recouvrement_evidence
 from . import account_move
+from . import account_move_penalty
+from . import account_move_credit_hold
 from . import account_move_line
 from . import mail_activity
 from . import account_partial_reconcile

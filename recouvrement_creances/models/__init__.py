@@ -48,3 +48,4 @@ from . import res_company
 from . import res_currency
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_prevention

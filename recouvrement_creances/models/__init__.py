@@ -14,6 +14,7 @@ from . import recouvrement_action_line
 from . import recouvrement_promise
 from . import recouvrement_penalty
 from . import recouvrement_payment_plan
+from . import recouvrement_payment_plan_evidence
 from . import recouvrement_payment_plan_line
 from . import recouvrement_risk_class
 from . import recouvrement_solvency

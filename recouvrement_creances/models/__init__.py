@@ -21,6 +21,7 @@ from . import recouvrement_solvency
 from . import recouvrement_solvency_figure
 from . import recouvrement_credit_hold
 from . import recouvrement_dashboard
+from . import recouvrement_dashboard_kpi
 from . import recouvrement_case_stage
 from . import recouvrement_case
 from . import recouvrement_case_decision

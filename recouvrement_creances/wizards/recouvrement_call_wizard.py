@@ -62,7 +62,7 @@ class RecouvrementCallWizard(models.TransientModel):
         elif self.outcome == "dispute":
             if not self.dispute_reason:
                 raise UserError(self.env._("Give the reason of the dispute."))
-            invoices.sudo().write({"collection_dispute": True, "collection_dispute_reason": self.dispute_reason})
+            invoices.sudo()._collection_put_in_dispute(self.dispute_reason)
         action.sudo().write(vals)
         summary = self._summary()
         action.activity_ids.with_context(recouvrement_call_logged=True).action_feedback(feedback=summary)

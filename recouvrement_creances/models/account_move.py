@@ -455,15 +455,11 @@ class AccountMove(models.Model):
     def _collection_block_wizard(self, mode):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
         wizard = self.env["recouvrement.block.wizard"]
-        return {
-            "type": "ir.actions.act_window",
-            "name": dict(wizard._fields["mode"]._description_selection(self.env))[mode],
-            "res_model": wizard._name,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_mode": mode, "default_move_ids": invoices.ids},
-        }
+        return wizard._get_records_action(
+            name=dict(wizard._fields["mode"]._description_selection(self.env))[mode],
+            target="new",
+            context={"default_mode": mode, "default_move_ids": invoices.ids},
+        )
 
     def write(self, vals):
         if (

@@ -111,14 +111,10 @@ class RecouvrementCase(models.Model):
         )
         copy = evidence.copy({"res_field": False, "name": self.evidence_file_name})
         self.write({"case_type": "agency", "agency_handover_date": fields.Date.context_today(self)})
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Hand Over to the Agency"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
+        return self.env["mail.compose.message"]._get_records_action(
+            name=self.env._("Hand Over to the Agency"),
+            target="new",
+            context={
                 "default_model": self._name,
                 "default_res_ids": self.ids,
                 "default_composition_mode": "comment",
@@ -136,7 +132,7 @@ class RecouvrementCase(models.Model):
                 ),
                 "default_attachment_ids": [fields.Command.set((copy | listing).ids)],
             },
-        }
+        )
 
     def _agency_invoice_csv(self):
         """The invoices of the case, one per row, for the agency's system (UTF-8, semicolons)."""

@@ -166,18 +166,16 @@ class RecouvrementDashboard(models.AbstractModel):
             if last is not None:
                 item.append(("date_maturity", ">=", fields.Date.subtract(today, days=last)))
         partner_domain = self._partner_domain(collector_id, salesperson_id)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Receivables: %s", self._column_label(key)),
-            "res_model": "account.move",
-            "views": [(self.env.ref("account.view_out_invoice_tree").id, "list"), (False, "form")],
-            "domain": [
+        return self.env["account.move"]._get_records_action(
+            name=self.env._("Receivables: %s", self._column_label(key)),
+            views=[(self.env.ref("account.view_out_invoice_tree").id, "list"), (False, "form")],
+            domain=[
                 ("move_type", "in", ("out_invoice", "out_refund")),
                 ("line_ids", "any", item),
                 *self._on_partners(partner_domain, "commercial_partner_id"),
             ],
-            "context": {"default_move_type": "out_invoice"},
-        }
+            context={"default_move_type": "out_invoice"},
+        )
 
     @api.model
     def _partner_filter(self, partner_domain, column="line.partner_id"):

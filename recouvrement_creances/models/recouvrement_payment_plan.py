@@ -335,20 +335,17 @@ class RecouvrementPaymentPlan(models.Model):
         if self.interest_invoice_id.payment_state == "not_paid" and self.state != "broken":
             # credited when this plan is cancelled: the new plan reckons its own interest
             moves -= self.interest_invoice_id
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Renegotiate the Payment Plan"),
-            "res_model": "recouvrement.payment.plan.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
+        return self.env["recouvrement.payment.plan.wizard"]._get_records_action(
+            name=self.env._("Renegotiate the Payment Plan"),
+            target="new",
+            context={
                 "active_model": "account.move",
                 "active_ids": moves.ids,
                 "default_previous_plan_id": self.id,
                 "default_grace_days": self.grace_days,
                 "default_frequency": self.frequency,
             },
-        }
+        )
 
     def action_grant_settlement_discount(self):
         """The debtor settles the balance early: book the agreed discount as a credit note, with the VAT

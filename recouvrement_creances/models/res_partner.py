@@ -436,15 +436,11 @@ class ResPartner(models.Model):
 
     def action_collection_invoice_penalties(self):
         """Open *Invoice the Penalties* for this customer."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Invoice the Penalties"),
-            "res_model": "recouvrement.penalty.wizard",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"active_model": "res.partner", "active_ids": self.commercial_partner_id.ids},
-        }
+        return self.env["recouvrement.penalty.wizard"]._get_records_action(
+            name=self.env._("Invoice the Penalties"),
+            target="new",
+            context={"active_model": "res.partner", "active_ids": self.commercial_partner_id.ids},
+        )
 
     def action_collection_open_case(self):
         """Hand this customer's open invoices over to a contentious case: those not in dispute, in an active

@@ -118,15 +118,12 @@ class ResPartner(models.Model):
     def action_collection_hold(self):
         """Put this customer on credit hold by hand: the hold's form asks why."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Put on Credit Hold"),
-            "res_model": "recouvrement.credit.hold",
-            "view_mode": "form",
-            "views": [(self.env.ref("recouvrement_creances.recouvrement_credit_hold_view_form_new").id, "form")],
-            "target": "new",
-            "context": {"default_partner_id": self.commercial_partner_id.id, "default_cause": "manual"},
-        }
+        return self.env["recouvrement.credit.hold"]._get_records_action(
+            name=self.env._("Put on Credit Hold"),
+            views=[(self.env.ref("recouvrement_creances.recouvrement_credit_hold_view_form_new").id, "form")],
+            target="new",
+            context={"default_partner_id": self.commercial_partner_id.id, "default_cause": "manual"},
+        )
 
     def action_collection_release_hold(self):
         """Release the holds set by hand on this customer."""

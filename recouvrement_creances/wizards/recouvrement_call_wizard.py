@@ -72,15 +72,11 @@ class RecouvrementCallWizard(models.TransientModel):
             bodies={move.id: Markup("<p>%s</p>") % summary for move in invoices}
         )
         if self.outcome == "plan":  # go on with the plan agreed on the phone
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Negotiate a Payment Plan"),
-                "res_model": "recouvrement.payment.plan.wizard",
-                "view_mode": "form",
-                "views": [(False, "form")],
-                "target": "new",
-                "context": {"active_model": "account.move", "active_ids": invoices.ids},
-            }
+            return self.env["recouvrement.payment.plan.wizard"]._get_records_action(
+                name=self.env._("Negotiate a Payment Plan"),
+                target="new",
+                context={"active_model": "account.move", "active_ids": invoices.ids},
+            )
         return {"type": "ir.actions.act_window_close"}
 
     def _summary(self):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..report.recouvrement_aged_balance import AGED_COLUMNS
+from ..tools import AGED_COLUMNS
 
 TREND_MONTHS = 12
 TOP_DEBTORS = 20

@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import models
-from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -26,27 +25,21 @@ class AccountMove(models.Model):
         if self.env.context.get("recouvrement_no_credit_hold"):
             return
         invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft")
-        is_manager = self.env.user.has_group("recouvrement_creances.group_recouvrement_manager")
         for company, moves in invoices.grouped("company_id").items():
             extra = defaultdict(float)
             for move in moves:
                 extra[move.commercial_partner_id] += move.amount_total_signed
-            causes = moves.commercial_partner_id.with_company(company)._collection_hold_causes(extra)
-            for partner, details in causes.items():
-                if not details:
-                    continue
-                if not is_manager:
-                    raise UserError(
-                        self.env._(
-                            "%(customer)s is on credit hold (%(causes)s): only a collection manager may post a new "
-                            "invoice for this customer. Ask for the customer to be released, or for a manager to "
-                            "post it.",
-                            customer=partner.display_name,
-                            causes="; ".join(details.values()),
-                        )
-                    )
+            passed = moves.commercial_partner_id.with_company(company)._collection_check_new_credit(
+                extra,
+                lambda customer, causes: self.env._(
+                    "%(customer)s is on credit hold (%(causes)s): only a collection manager may post a new "
+                    "invoice for this customer. Ask for the customer to be released, or for a manager to "
+                    "post it.",
+                    customer=customer.display_name,
+                    causes=causes,
+                ),
+            )
+            for partner, causes in passed.items():
                 held = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
-                message = self.env._(
-                    "Posted by a collection manager despite the credit hold (%s).", "; ".join(details.values())
-                )
+                message = self.env._("Posted by a collection manager despite the credit hold (%s).", causes)
                 held._message_log_batch(bodies=dict.fromkeys(held.ids, message))

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ResPartner(models.Model):
@@ -108,6 +108,25 @@ class ResPartner(models.Model):
                         limit=company.currency_id.format(partner.credit_limit),
                         exposure=company.currency_id.format(exposure),
                     )
+        return causes
+
+    def _collection_check_new_credit(self, amounts, refusal):
+        """The credit-hold check of new credit to these customers in the current company (an invoice posted, an
+        order confirmed): only a collection manager goes past a hold.
+
+        :param amounts: {commercial partner: amount about to be owed, in the company's currency}, counted against
+            the credit limit
+        :param refusal: function(customer, causes) -> the message that refuses the new credit to ``customer``
+        :return: {commercial partner: its causes, in one sentence} of the holds a collection manager went past
+        """
+        causes = {
+            partner: "; ".join(details.values())
+            for partner, details in self._collection_hold_causes(amounts).items()
+            if details
+        }
+        if causes and not self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
+            customer, why = next(iter(causes.items()))
+            raise UserError(refusal(customer, why))
         return causes
 
     @api.constrains("credit_limit")

@@ -1,22 +1,10 @@
-from collections import defaultdict
-
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date, formatLang
+from odoo.tools import SQL, format_date
 
 from ..tools import days_between, next_level, prescription_date
-from ..tools.penalties import (
-    MissingRateError,
-    RateBelowFloorError,
-    as_fraction,
-    contract_rate_checked,
-    interest_segments,
-    round_amount,
-    uncovered_periods,
-    was_late,
-)
 
 # Collection data of an invoice: only collection users change it.
 COLLECTION_FIELDS = {"collection_dispute", "collection_dispute_reason", "collection_dispute_until"}
@@ -74,6 +62,43 @@ class AccountMove(models.Model):
         "recouvrement.level", string="Next Collection Level", compute="_compute_collection_next"
     )
     collection_next_date = fields.Date(string="Next Collection Date", compute="_compute_collection_next")
+    collection_payment_plan_ids = fields.Many2many(
+        "recouvrement.payment.plan",
+        "recouvrement_payment_plan_move_rel",
+        "move_id",
+        "plan_id",
+        string="Payment Plans",
+        readonly=True,
+        copy=False,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+    collection_case_ids = fields.Many2many(
+        "recouvrement.case",
+        "recouvrement_case_move_rel",
+        "move_id",
+        "case_id",
+        string="Contentious Cases",
+        readonly=True,
+        copy=False,
+        groups="recouvrement_creances.group_recouvrement_agent",
+    )
+    collection_case_id = fields.Many2one(
+        "recouvrement.case",
+        string="Contentious Case",
+        compute="_compute_collection_case_id",
+        store=True,
+        index="btree_not_null",
+        help="The open contentious case of this invoice: while it is open, the invoice leaves the dunning run.",
+    )
+    collection_case_stage_id = fields.Many2one(related="collection_case_id.stage_id", string="Case Stage", store=True)
+    collection_prescription_date = fields.Date(
+        string="Prescribed on",
+        compute="_compute_collection_prescription_date",
+        store=True,
+        help="After this date the claim can no longer be brought to court: 5 years from the due date for a "
+        "business, 2 years for a consumer, started again by a signed payment plan, a partial payment or a court "
+        "claim.",
+    )
 
     @api.depends("collection_case_ids.is_closed")
     def _compute_collection_case_id(self):
@@ -174,79 +199,6 @@ class AccountMove(models.Model):
         offset, level = step
         return level, fields.Date.add(self.invoice_date_due, days=offset)
 
-    # Late-payment penalties: computed on the day, never stored (they grow every day).
-    collection_penalty_amount = fields.Monetary(
-        string="Penalties Accrued to Date",
-        compute="_compute_collection_penalties",
-        help="Late-payment penalties (businesses) or legal interest from the formal notice (individuals) "
-        "accrued from the day after the due date until today or the payment.",
-    )
-    collection_indemnity_amount = fields.Monetary(
-        string="Recovery Indemnity",
-        compute="_compute_collection_penalties",
-        help="Fixed indemnity for recovery costs owed by a late business (Code de commerce D441-5).",
-    )
-    collection_penalty_to_invoice = fields.Monetary(
-        string="Not Yet Invoiced",
-        compute="_compute_collection_penalties",
-        help="Penalties accrued since the last penalty invoice, and the indemnity if it was never charged.",
-    )
-    collection_penalty_error = fields.Char(string="Penalties Not Computed", compute="_compute_collection_penalties")
-    collection_payment_plan_ids = fields.Many2many(
-        "recouvrement.payment.plan",
-        "recouvrement_payment_plan_move_rel",
-        "move_id",
-        "plan_id",
-        string="Payment Plans",
-        readonly=True,
-        copy=False,
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
-    collection_case_ids = fields.Many2many(
-        "recouvrement.case",
-        "recouvrement_case_move_rel",
-        "move_id",
-        "case_id",
-        string="Contentious Cases",
-        readonly=True,
-        copy=False,
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
-    collection_case_id = fields.Many2one(
-        "recouvrement.case",
-        string="Contentious Case",
-        compute="_compute_collection_case_id",
-        store=True,
-        index="btree_not_null",
-        help="The open contentious case of this invoice: while it is open, the invoice leaves the dunning run.",
-    )
-    collection_case_stage_id = fields.Many2one(related="collection_case_id.stage_id", string="Case Stage", store=True)
-    collection_prescription_date = fields.Date(
-        string="Prescribed on",
-        compute="_compute_collection_prescription_date",
-        store=True,
-        help="After this date the claim can no longer be brought to court: 5 years from the due date for a "
-        "business, 2 years for a consumer, started again by a signed payment plan, a partial payment or a court "
-        "claim.",
-    )
-    collection_penalty_ids = fields.One2many(
-        "recouvrement.penalty",
-        "move_id",
-        string="Penalties Invoiced or Waived",
-        readonly=True,
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
-
-    @api.depends_context("company")
-    def _compute_collection_penalties(self):
-        figures = self._collection_penalty_figures(fields.Date.context_today(self))
-        for move in self:
-            figure = figures.get(move, {})
-            move.collection_penalty_amount = figure.get("accrued", 0.0)
-            move.collection_indemnity_amount = figure.get("indemnity", 0.0)
-            move.collection_penalty_to_invoice = figure.get("penalty", 0.0) + figure.get("indemnity_due", 0.0)
-            move.collection_penalty_error = figure.get("error", False)
-
     def _input_record_label(self, vals=None):
         # an invoice is named as the user reads it: "Invoice FAC/2026/00001", not by the model's name
         if len(self) == 1 and self.name and self.name != "/":
@@ -329,189 +281,6 @@ class AccountMove(models.Model):
                 )
             )
             missing.invalidate_recordset(["access_token"])
-
-    # ------------------------------------------------------------------
-    # Late-payment penalties
-    # ------------------------------------------------------------------
-
-    def _collection_penalty_figures(self, on_date):
-        """The late-payment penalties of these customer invoices on ``on_date``, read in a few queries.
-
-        :return: {move: dict} with, in the invoice's currency: ``accrued`` (since the penalties started),
-            ``indemnity`` (owed for being late), ``penalty`` and ``indemnity_due`` (not yet invoiced nor
-            waived), ``date_from`` / ``date_to`` (the period not yet invoiced), ``rates`` (their label) and
-            ``error`` (why nothing could be computed, e.g. a missing rate; the amounts are then 0) and ``b2b``
-            (penalties of a business, else legal interest of an individual)
-        """
-        moves = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
-        moves -= moves._collection_penalty_invoices()  # penalties bear no penalties
-        if not moves:
-            return {}
-        rates = self.env["recouvrement.rate"]._rate_table()
-        terms = {}
-        for company, company_moves in moves.grouped("company_id").items():
-            policies = company_moves.commercial_partner_id.with_company(company)._collection_policies()
-            for move in company_moves:
-                terms[move] = move._collection_penalty_terms(policies[move.commercial_partner_id], rates)
-        debts = moves._collection_penalty_debts()
-        charged = moves._collection_penalty_charged()
-        # only individuals' interest runs from the formal notice
-        notices = moves.filtered(lambda move: not terms[move]["b2b"])._collection_formal_notice_dates()
-        return {
-            move: move._collection_penalty_figure(
-                terms[move], debts.get(move, []), charged.get(move, ([], 0.0)), notices.get(move), on_date
-            )
-            for move in moves
-        }
-
-    def _collection_penalty_terms(self, policy, rates):
-        """How this invoice's penalties are computed: {b2b, rate_of(half_year), basis, indemnity (EUR)}."""
-        self.ensure_one()
-        rule = self.commercial_partner_id.with_company(self.company_id)._collection_penalty_rule(policy)
-        terms = {"b2b": rule["b2b"], "basis": rule["basis"], "indemnity": rule["indemnity"] if rule["b2b"] else 0.0}
-        if not rule["b2b"]:
-            terms["rate_of"] = lambda period: rates("legal_other", period)
-        elif rule["contract_rate"]:
-            terms["rate_of"] = contract_rate_checked(rule["contract_rate"], lambda period: rates("legal_other", period))
-        else:
-            terms["rate_of"] = lambda period: rates("ecb", period) + as_fraction(rule["ecb_points"])
-        return terms
-
-    def _collection_penalty_figure(self, terms, debts, charged, notice_date, on_date):
-        """The figures of :meth:`_collection_penalty_figures` for this invoice, given its ``terms``, its
-        ``debts`` [(due date, amount, payments)], what was ``charged`` already ([(first, last day)] of the
-        periods invoiced or waived, indemnity) and the date of its formal notice (individuals owe interest
-        from it only)."""
-        self.ensure_one()
-        covered, indemnity_charged = charged
-        figure = {"date_to": on_date, "date_from": None, "error": False, "rates": "", "b2b": terms["b2b"]}
-        # the indemnity is owed for paying late, whatever the rates: it is never dropped with the penalties
-        late = any(was_late(amount, due, on_date, payments) for due, amount, payments in debts)
-        indemnity = self._collection_indemnity_in_currency(terms["indemnity"], on_date) if late else 0.0
-        figure.update(indemnity=indemnity, indemnity_due=0.0 if indemnity_charged else indemnity)
-        accrued, pending, rate_set = 0, 0, []
-        try:
-            for due, amount, payments in debts:
-                start = due if terms["b2b"] else notice_date and max(due, notice_date)
-                if not start:
-                    continue
-                segments = interest_segments(amount, start, on_date, payments, terms["rate_of"], terms["basis"])
-                accrued += sum(segment.amount for segment in segments)
-                for after, until in uncovered_periods(start, on_date, covered):
-                    new = (
-                        segments  # nothing charged yet: the whole period is still to invoice
-                        if (after, until) == (start, on_date)
-                        else interest_segments(amount, after, until, payments, terms["rate_of"], terms["basis"])
-                    )
-                    if new:
-                        pending += sum(segment.amount for segment in new)
-                        figure["date_from"] = min(filter(None, [figure["date_from"], new[0].date_from]))
-                rate_set += [segment.rate for segment in segments if segment.rate not in rate_set]
-        except (MissingRateError, RateBelowFloorError) as error:
-            # nothing is computed from a guessed rate: the penalties are refused, the indemnity stays
-            figure.update(error=self.env["recouvrement.rate"]._rate_error(error).args[0], accrued=0.0, penalty=0.0)
-            return figure
-        rounding = self.currency_id.rounding
-        figure.update(
-            accrued=round_amount(accrued, rounding),
-            penalty=round_amount(pending, rounding),
-            rates=" ; ".join(f"{formatLang(self.env, float(rate), digits=2)} %" for rate in rate_set),
-        )
-        return figure
-
-    def _collection_penalty_invoices(self):
-        """Those of these moves that are penalty invoices or the interest invoice of a payment plan: they bear
-        no penalties themselves."""
-        penalties = self.env["account.move"].union(
-            *(
-                move
-                for [move] in self.env["account.move.line"]
-                .sudo()
-                ._read_group([("move_id", "in", self.ids), ("collection_penalty_id", "!=", False)], ["move_id"])
-            )
-        )
-        interests = self.env["recouvrement.payment.plan"].sudo().search([("interest_invoice_id", "in", self.ids)])
-        return penalties | interests.interest_invoice_id
-
-    def _collection_invoice_mention(self):
-        """The late-payment terms this customer invoice prints (L441-9), or "": not on penalty invoices."""
-        self.ensure_one()
-        if self.move_type != "out_invoice" or self._collection_penalty_invoices():
-            return ""
-        return self.company_id._recouvrement_invoice_mention(self.partner_id)
-
-    def _collection_indemnity_in_currency(self, amount_eur, on_date):
-        """The fixed indemnity, set in euros, in this invoice's currency on ``on_date``."""
-        self.ensure_one()
-        if not amount_eur or self.currency_id.name == "EUR":
-            return amount_eur
-        return self.env.ref("base.EUR")._convert(amount_eur, self.currency_id, self.company_id, on_date)
-
-    def _collection_penalty_debts(self):
-        """{move: [(due date, amount, [(payment date, amount paid)])]}: one entry per receivable line (an
-        invoice in installments is late installment by installment), amounts in the invoice's currency."""
-        lines = (
-            self.env["account.move.line"]
-            .sudo()
-            .search_fetch(
-                [("move_id", "in", self.ids), ("account_type", "=", "asset_receivable")],
-                ["move_id", "date_maturity", "amount_currency", "date"],
-            )
-        )
-        partials = (
-            self.env["account.partial.reconcile"]
-            .sudo()
-            .search_fetch([("debit_move_id", "in", lines.ids)], ["debit_move_id", "max_date", "debit_amount_currency"])
-        )
-        payments = defaultdict(list)
-        for partial in partials:
-            payments[partial.debit_move_id].append((partial.max_date, partial.debit_amount_currency))
-        debts = defaultdict(list)
-        for line in lines.filtered(lambda line: line.amount_currency > 0):
-            debts[line.move_id].append((line.date_maturity or line.date, line.amount_currency, payments[line]))
-        return debts
-
-    def _collection_penalty_charged(self):
-        """{move: ([(first, last day)] of the penalties invoiced or waived, indemnity invoiced or waived)}; the
-        charges of a cancelled penalty invoice do not count."""
-        charges = (
-            self.env["recouvrement.penalty"]
-            .sudo()
-            .search_fetch(
-                [("move_id", "in", self.ids), ("state", "!=", "cancelled")],
-                ["move_id", "date_from", "date_to", "indemnity_amount"],
-            )
-        )
-        charged = {}
-        for charge in charges:
-            periods, indemnity = charged.get(charge.move_id, ([], 0.0))
-            if charge.date_from:
-                periods.append((charge.date_from, charge.date_to))
-            charged[charge.move_id] = (periods, indemnity + charge.indemnity_amount)
-        return charged
-
-    def _collection_formal_notice_dates(self):
-        """{move: date of its first formal notice}: see :meth:`recouvrement.action._formal_notice_date`."""
-        if not self:
-            return {}
-        lines = (
-            self.env["recouvrement.action.line"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("move_id", "in", self.ids),
-                    ("excluded", "=", False),
-                    ("action_id.channel", "=", "registered_letter"),
-                    ("action_id.state", "=", "done"),
-                ],
-                ["move_id", "action_id"],
-            )
-        )
-        dates = {}
-        for line in lines:
-            notice = line.action_id._formal_notice_date()
-            dates[line.move_id] = min(filter(None, [dates.get(line.move_id), notice]))
-        return dates
 
     @api.model
     def _cron_collection_watch(self):
@@ -657,30 +426,6 @@ class AccountMove(models.Model):
         ).reconcile()
         return credit_note
 
-    def _collection_case_claim(self, figures):
-        """What a case claims for these invoices: {amount_principal, amount_penalties, amount_indemnity,
-        amount_interest}, from the penalty ``figures`` of ``_collection_penalty_figures`` (the business
-        penalties, or the legal interest of individuals, accrued and not yet invoiced)."""
-        errors = {figure["error"] for move, figure in figures.items() if move in self and figure["error"]}
-        if errors:
-            raise UserError(
-                self.env._(
-                    "The claim of %(invoices)s cannot be computed: %(errors)s",
-                    invoices=", ".join(self.mapped("name")),
-                    errors=" ".join(sorted(errors)),
-                )
-            )
-        claim = dict.fromkeys(("amount_principal", "amount_penalties", "amount_indemnity", "amount_interest"), 0.0)
-        for move in self:
-            claim["amount_principal"] += move.amount_residual
-            figure = figures.get(move)
-            if not figure:
-                continue
-            claim["amount_indemnity"] += figure["indemnity_due"]
-            key = "amount_penalties" if figure["b2b"] else "amount_interest"
-            claim[key] += figure["penalty"]
-        return claim
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -710,15 +455,11 @@ class AccountMove(models.Model):
     def _collection_block_wizard(self, mode):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
         wizard = self.env["recouvrement.block.wizard"]
-        return {
-            "type": "ir.actions.act_window",
-            "name": dict(wizard._fields["mode"]._description_selection(self.env))[mode],
-            "res_model": wizard._name,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_mode": mode, "default_move_ids": invoices.ids},
-        }
+        return wizard._get_records_action(
+            name=dict(wizard._fields["mode"]._description_selection(self.env))[mode],
+            target="new",
+            context={"default_mode": mode, "default_move_ids": invoices.ids},
+        )
 
     def write(self, vals):
         if (
@@ -728,45 +469,3 @@ class AccountMove(models.Model):
         ):
             raise AccessError(self.env._("Only collection users may put an invoice in dispute."))
         return super().write(vals)
-
-    # ------------------------------------------------------------------
-    # Credit hold
-    # ------------------------------------------------------------------
-
-    def _post(self, soft=True):
-        self._collection_check_credit_hold()
-        posted = super()._post(soft=soft)
-        for company, moves in posted.filtered(lambda m: m.move_type == "out_invoice").grouped("company_id").items():
-            self.env["recouvrement.credit.hold"].with_company(company)._sync_partners(moves.commercial_partner_id)
-        return posted
-
-    def _collection_check_credit_hold(self):
-        """New customer invoices of a customer on credit hold are posted by collection managers only (the
-        penalty and plan interest invoices of the collection itself are not new credit)."""
-        if self.env.context.get("recouvrement_no_credit_hold"):
-            return
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft")
-        is_manager = self.env.user.has_group("recouvrement_creances.group_recouvrement_manager")
-        for company, moves in invoices.grouped("company_id").items():
-            extra = defaultdict(float)
-            for move in moves:
-                extra[move.commercial_partner_id] += move.amount_total_signed
-            causes = moves.commercial_partner_id.with_company(company)._collection_hold_causes(extra)
-            for partner, details in causes.items():
-                if not details:
-                    continue
-                if not is_manager:
-                    raise UserError(
-                        self.env._(
-                            "%(customer)s is on credit hold (%(causes)s): only a collection manager may post a new "
-                            "invoice for this customer. Ask for the customer to be released, or for a manager to "
-                            "post it.",
-                            customer=partner.display_name,
-                            causes="; ".join(details.values()),
-                        )
-                    )
-                held = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
-                message = self.env._(
-                    "Posted by a collection manager despite the credit hold (%s).", "; ".join(details.values())
-                )
-                held._message_log_batch(bodies=dict.fromkeys(held.ids, message))

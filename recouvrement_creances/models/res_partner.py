@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import AGEING_BUCKETS, ageing_bucket, block_applies, days_between, next_level
 
@@ -72,33 +72,6 @@ class ResPartner(models.Model):
     collection_agency_mandate_date = fields.Date(
         string="Mandate Signed on", copy=False, help="The written mandate the agency acts under (CPCE R124-3)."
     )
-    # credit insurance of this customer, per company
-    collection_insurer_id = fields.Many2one(
-        "res.partner",
-        string="Credit Insurer",
-        company_dependent=True,
-        copy=False,
-        help="Who insures the credit granted.",
-    )
-    collection_insurance_policy = fields.Char(string="Insurance Policy", company_dependent=True, copy=False)
-    collection_insured_limit = fields.Float(
-        string="Approved Limit",
-        company_dependent=True,
-        copy=False,
-        help="The credit limit the insurer approved for this customer (agrément), in the company's currency.",
-    )
-    collection_insurance_cover = fields.Float(
-        string="Cover (%)",
-        company_dependent=True,
-        copy=False,
-        help="Share of an approved loss the insurer indemnifies.",
-    )
-    collection_insurance_notice_days = fields.Integer(
-        string="Notice Deadline (days)",
-        company_dependent=True,
-        copy=False,
-        help="Days after the due date by which an unpaid insured invoice must be declared to the insurer.",
-    )
     collection_action_ids = fields.One2many(
         "recouvrement.action",
         "partner_id",
@@ -143,29 +116,11 @@ class ResPartner(models.Model):
         "recouvrement.level", string="Next Action", compute="_compute_collection_status"
     )
     collection_next_date = fields.Date(string="Next Action Date", compute="_compute_collection_status")
-    collection_credit_hold = fields.Boolean(string="Credit Hold", compute="_compute_collection_hold")
-    collection_hold_reason = fields.Char(string="Held Because", compute="_compute_collection_hold")
     collection_portal_access_ids = fields.One2many(
         "recouvrement.portal.access",
         "partner_id",
         string="Debtor Portal Links",
         groups="recouvrement_creances.group_recouvrement_agent",
-    )
-    collection_hold_ids = fields.One2many(
-        "recouvrement.credit.hold",
-        "partner_id",
-        string="Credit Holds",
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
-    collection_solvency_ids = fields.One2many(
-        "recouvrement.solvency",
-        "partner_id",
-        string="Solvency Files",
-        groups="recouvrement_creances.group_recouvrement_agent",
-    )
-    collection_score = fields.Integer(string="Payment Score", compute="_compute_collection_risk")
-    collection_risk_class_id = fields.Many2one(
-        "recouvrement.risk.class", string="Risk Class", compute="_compute_collection_risk"
     )
     collection_action_count = fields.Integer(compute="_compute_collection_action_count")
     collection_user_is_manager = fields.Boolean(compute="_compute_collection_user_is_manager")
@@ -233,60 +188,6 @@ class ResPartner(models.Model):
             partner.collection_level_id = max(levels, key=lambda level: level.offset_days, default=Level)
             partner.collection_next_level_id = next_level
             partner.collection_next_date = next_date
-
-    @api.depends_context("company", "uid")
-    def _compute_collection_hold(self):
-        causes = self._collection_hold_causes()
-        for partner in self:
-            details = causes[partner.commercial_partner_id]
-            partner.collection_credit_hold = bool(details)
-            partner.collection_hold_reason = "; ".join(details.values()) or False
-
-    @api.depends_context("company")
-    def _compute_collection_risk(self):
-        files = {
-            solvency.partner_id: solvency
-            for solvency in self.env["recouvrement.solvency"]
-            .sudo()
-            .search([("company_id", "=", self.env.company.id), ("partner_id", "in", self.commercial_partner_id.ids)])
-        }
-        for partner in self:
-            solvency = files.get(partner.commercial_partner_id)
-            partner.collection_score = solvency.score if solvency else 0
-            partner.collection_risk_class_id = solvency.risk_class_id if solvency else False
-
-    def _collection_hold_causes(self, extra=None):
-        """{commercial partner: {cause: what it says}} of the credit holds that apply to these customers in the
-        current company now: set by hand, from a collection level, or from the credit limit.
-
-        :param extra: optional {commercial partner: amount} about to be invoiced, counted against the limit
-        """
-        company = self.env.company
-        debtors = self.commercial_partner_id
-        causes = defaultdict(dict)
-        for hold in self.env["recouvrement.credit.hold"].sudo()._open_holds(debtors, manual=True):
-            causes[hold.partner_id]["manual"] = self.env._("Held by hand: %s", hold.reason)
-        for partner, level in (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                [*debtors._collection_open_item_domain(), ("move_id.collection_level_id.credit_hold", "=", True)],
-                ["partner_id", "move_id.collection_level_id"],
-            )
-        ):
-            causes[partner]["level"] = self.env._("Collection level %s reached", level.name)
-        if company.recouvrement_hold_on_limit and company.account_use_credit_limit:
-            extra = extra or {}
-            debtors.invalidate_recordset(["credit"])  # computed without dependencies: read it afresh
-            for partner in debtors.sudo().with_company(company):
-                exposure = partner.credit + extra.get(partner, 0.0)
-                if partner.credit_limit > 0 and company.currency_id.compare_amounts(exposure, partner.credit_limit) > 0:
-                    causes[partner]["limit"] = self.env._(
-                        "Credit limit of %(limit)s exceeded (%(exposure)s)",
-                        limit=company.currency_id.format(partner.credit_limit),
-                        exposure=company.currency_id.format(exposure),
-                    )
-        return causes
 
     @api.model
     def _collection_next_steps(self, policy, debts):
@@ -394,11 +295,6 @@ class ResPartner(models.Model):
             "totals": {bucket: sum(r["amount"] for r in rows if r["bucket"] == bucket) for bucket in AGEING_BUCKETS},
             "total": sum(row["amount"] for row in rows),
         }
-
-    @api.constrains("credit_limit")
-    def _check_collection_credit_limit(self):
-        if any(partner.sudo().credit_limit < 0 for partner in self):
-            raise ValidationError(self.env._("A credit limit cannot be negative."))
 
     @api.constrains("collection_penalty_rate")
     def _check_collection_penalty_rate(self):
@@ -540,15 +436,11 @@ class ResPartner(models.Model):
 
     def action_collection_invoice_penalties(self):
         """Open *Invoice the Penalties* for this customer."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Invoice the Penalties"),
-            "res_model": "recouvrement.penalty.wizard",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"active_model": "res.partner", "active_ids": self.commercial_partner_id.ids},
-        }
+        return self.env["recouvrement.penalty.wizard"]._get_records_action(
+            name=self.env._("Invoice the Penalties"),
+            target="new",
+            context={"active_model": "res.partner", "active_ids": self.commercial_partner_id.ids},
+        )
 
     def action_collection_open_case(self):
         """Hand this customer's open invoices over to a contentious case: those not in dispute, in an active
@@ -570,31 +462,6 @@ class ResPartner(models.Model):
         if not moves:
             raise UserError(self.env._("This customer has no open invoice to hand over to a contentious case."))
         return moves.action_collection_open_case()
-
-    def action_collection_hold(self):
-        """Put this customer on credit hold by hand: the hold's form asks why."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Put on Credit Hold"),
-            "res_model": "recouvrement.credit.hold",
-            "view_mode": "form",
-            "views": [(self.env.ref("recouvrement_creances.recouvrement_credit_hold_view_form_new").id, "form")],
-            "target": "new",
-            "context": {"default_partner_id": self.commercial_partner_id.id, "default_cause": "manual"},
-        }
-
-    def action_collection_release_hold(self):
-        """Release the holds set by hand on this customer."""
-        return (
-            self.env["recouvrement.credit.hold"]._open_holds(self.commercial_partner_id, manual=True).action_release()
-        )
-
-    def action_collection_solvency(self):
-        """Open this customer's solvency file in the current company, created if need be."""
-        self.ensure_one()
-        solvency = self.env["recouvrement.solvency"]._files_of(self.commercial_partner_id)
-        return solvency._get_records_action(name=self.env._("Solvency File"))
 
     def action_open_collection_actions(self):
         self.ensure_one()

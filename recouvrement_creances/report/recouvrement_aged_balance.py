@@ -1,15 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-# The columns of the aged balance: (field suffix, first and last day overdue; None: open-ended)
-AGED_COLUMNS = (
-    ("not_due", None, 0),
-    ("1_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_90", 61, 90),
-    ("91_180", 91, 180),
-    ("over_180", 181, None),
-)
+from ..tools import AGED_COLUMNS
 
 
 class RecouvrementAgedBalance(models.Model):

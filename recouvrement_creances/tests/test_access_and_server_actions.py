@@ -114,7 +114,17 @@ class TestCallsAndInterruption(RecouvrementCommon):
         self.env["recouvrement.call.wizard"].create(
             {"action_id": call.id, "outcome": "dispute", "dispute_reason": "Prix contesté"}
         ).action_confirm()
-        self.assertRecordValues(disputed, [{"collection_dispute": True, "collection_dispute_reason": "Prix contesté"}])
+        self.assertRecordValues(
+            disputed,
+            [
+                {
+                    "collection_dispute": True,
+                    "collection_dispute_reason": "Prix contesté",
+                    "collection_dispute_until": False,
+                }
+            ],
+        )
+        self.assertIn("Put in dispute: Prix contesté", disputed.message_ids.mapped("preview"))
 
     def test_interrupted_cron_resumes_without_duplicates(self):
         debtors = self.debtor | self._debtor("Debtor Two") | self._debtor("Debtor Three")

@@ -1,9 +1,19 @@
+import doctest
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
+from ..tools import AGED_COLUMNS, levels
 from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAgeingColumns(BaseCase):
+    def test_doctests(self):
+        result = doctest.testmod(levels)
+        self.assertTrue(result.attempted)
+        self.assertFalse(result.failed)
 
 
 @tagged("post_install", "-at_install")
@@ -43,6 +53,12 @@ class TestAgedBalance(RecouvrementCommon):
                 "total": 5100.0,
             },
         )
+        # each item is in the one column the shared ageing table gives its days overdue
+        for row in rows:
+            self.assertEqual(
+                [key for key, _first, _last in AGED_COLUMNS if row[f"amount_{key}"]],
+                [levels.aged_column(row.days_overdue)],
+            )
         # the whole view agrees to the cent with the balance of the receivable accounts of the company
         self.env.flush_all()
         [[balance]] = self.env["account.move.line"]._read_group(

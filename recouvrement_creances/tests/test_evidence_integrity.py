@@ -392,9 +392,11 @@ class TestEvidenceChain(EvidenceCommon):
             ).action_confirm()
         self.assertEqual(call.done_date.date(), self._day(31))
         self.assertIsNone(self.env["recouvrement.evidence"]._check_chain(self.company))
-        kinds = self.env["recouvrement.evidence"].search(
-            [("res_model", "=", call._name), ("res_id", "=", call.id)], order="sequence"
-        ).mapped("kind")
+        kinds = (
+            self.env["recouvrement.evidence"]
+            .search([("res_model", "=", call._name), ("res_id", "=", call.id)], order="sequence")
+            .mapped("kind")
+        )
         self.assertEqual(kinds, ["action", "action", "call"])  # executed, then called
 
     def test_body_edited_in_sql_is_caught(self):

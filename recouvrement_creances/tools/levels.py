@@ -70,19 +70,43 @@ def next_level(levels, current_offset):
     return min(above, key=lambda pair: pair[0], default=None)
 
 
-AGEING_BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
+# The ageing columns of the aged balance: (key, first and last day overdue; None: open-ended).
+AGED_COLUMNS = (
+    ("not_due", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("91_180", 91, 180),
+    ("over_180", 181, None),
+)
+# The statement of account shows the same columns up to 90 days overdue, and one column for all the older items.
+AGEING_BUCKETS = (*(key for key, _first, last in AGED_COLUMNS if last is not None and last <= 90), "over_90")
+
+
+def aged_column(days_overdue):
+    """The column of the aged balance of an item ``days_overdue`` days past its due date (0 or less: not due).
+
+    >>> [aged_column(days) for days in (-5, 0, 1, 30, 31, 90, 91, 180, 181)]
+    ['not_due', 'not_due', '1_30', '1_30', '31_60', '61_90', '91_180', '91_180', 'over_180']
+    """
+    return next(
+        key
+        for key, first, last in AGED_COLUMNS
+        if (first is None or days_overdue >= first) and (last is None or days_overdue <= last)
+    )
 
 
 def ageing_bucket(days_overdue):
-    """The ageing column of an item ``days_overdue`` days past its due date (0 or less: not due).
+    """The column of the statement of account of an item ``days_overdue`` days past its due date (0 or less: not
+    due).
 
+    >>> AGEING_BUCKETS
+    ('not_due', '1_30', '31_60', '61_90', 'over_90')
     >>> [ageing_bucket(days) for days in (0, 1, 30, 31, 61, 91)]
     ['not_due', '1_30', '1_30', '31_60', '61_90', 'over_90']
     """
-    for bucket, limit in zip(AGEING_BUCKETS, (0, 30, 60, 90), strict=False):
-        if days_overdue <= limit:
-            return bucket
-    return "over_90"
+    column = aged_column(days_overdue)
+    return column if column in AGEING_BUCKETS else "over_90"
 
 
 def block_applies(blocked, until, on_date):

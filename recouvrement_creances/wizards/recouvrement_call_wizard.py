@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..models.recouvrement_action import CALL_OUTCOMES
+from ..models.recouvrement_action_call import CALL_OUTCOMES
 
 
 class RecouvrementCallWizard(models.TransientModel):
@@ -62,7 +62,7 @@ class RecouvrementCallWizard(models.TransientModel):
         elif self.outcome == "dispute":
             if not self.dispute_reason:
                 raise UserError(self.env._("Give the reason of the dispute."))
-            invoices.sudo().write({"collection_dispute": True, "collection_dispute_reason": self.dispute_reason})
+            invoices.sudo()._collection_put_in_dispute(self.dispute_reason)
         action.sudo().write(vals)
         summary = self._summary()
         action.activity_ids.with_context(recouvrement_call_logged=True).action_feedback(feedback=summary)
@@ -72,15 +72,11 @@ class RecouvrementCallWizard(models.TransientModel):
             bodies={move.id: Markup("<p>%s</p>") % summary for move in invoices}
         )
         if self.outcome == "plan":  # go on with the plan agreed on the phone
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Negotiate a Payment Plan"),
-                "res_model": "recouvrement.payment.plan.wizard",
-                "view_mode": "form",
-                "views": [(False, "form")],
-                "target": "new",
-                "context": {"active_model": "account.move", "active_ids": invoices.ids},
-            }
+            return self.env["recouvrement.payment.plan.wizard"]._get_records_action(
+                name=self.env._("Negotiate a Payment Plan"),
+                target="new",
+                context={"active_model": "account.move", "active_ids": invoices.ids},
+            )
         return {"type": "ir.actions.act_window_close"}
 
     def _summary(self):

@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -18,24 +17,20 @@ class SaleOrder(models.Model):
 
     def _collection_check_credit_hold(self):
         """Orders of a customer on credit hold are confirmed by collection managers only."""
-        if self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
-            return
         for company, orders in self.grouped("company_id").items():
             extra = {}
             for order in orders:
                 partner = order.partner_id.commercial_partner_id
                 extra[partner] = extra.get(partner, 0.0) + order._collection_amount_in_company_currency()
-            causes = orders.partner_id.with_company(company)._collection_hold_causes(extra)
-            for partner, details in causes.items():
-                if details:
-                    raise UserError(
-                        self.env._(
-                            "%(customer)s is on credit hold (%(causes)s): only a collection manager may confirm a "
-                            "new order for this customer.",
-                            customer=partner.display_name,
-                            causes="; ".join(details.values()),
-                        )
-                    )
+            orders.partner_id.with_company(company)._collection_check_new_credit(
+                extra,
+                lambda customer, causes: self.env._(
+                    "%(customer)s is on credit hold (%(causes)s): only a collection manager may confirm a new order "
+                    "for this customer.",
+                    customer=customer.display_name,
+                    causes=causes,
+                ),
+            )
 
     def _collection_amount_in_company_currency(self):
         self.ensure_one()

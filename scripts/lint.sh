@@ -9,7 +9,7 @@ say "ruff format --check"
 say "ruff check"
 "${VENV}/bin/ruff" check . || status=1
 say "pylint-odoo"
-PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/pylint" --rcfile=.pylintrc "${ADDON}" "${SALE_BRIDGE}" || status=1
+PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/pylint" --rcfile=.pylintrc "${ADDON}" "${SALE_BRIDGE}" test_recouvrement_channel || status=1
 say "French translation complete"
 for addon in "${ADDON}" "${SALE_BRIDGE}"; do
     "${VENV}/bin/python" scripts/i18n.py check "${addon}/i18n/${addon}.pot" "${addon}/i18n/fr.po" || status=1

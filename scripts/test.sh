@@ -47,6 +47,9 @@ upgrade_check
 # 3. The test database: like the demo one (French SARL, French chart, addon with demo data).
 build_demo_db "${TEST_DB}"
 
+# 3b. An addon that adds a channel of its own (a fax), proving the core lists none.
+odoo_checked "${TEST_DB}" "${LOG_DIR}/install-channel-${RUN_ID}.log" -i test_recouvrement_channel
+
 # 4. Every test, tours included, in real Chromium.
 say "Running the tests (pytest-odoo, tours in Chromium)"
 sed "s|^data_dir = .*|&\nlogfile = ${TEST_LOG}|" "${ODOO_CONF}" > "${LOCAL}/odoo-test.conf"
@@ -57,7 +60,7 @@ PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -
 sale_rc=$?
 PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -rfEs -W ignore::DeprecationWarning \
     --odoo-config="${LOCAL}/odoo-test.conf" --odoo-database="${TEST_DB}" --odoo-http \
-    --junitxml="${JUNIT}" "${ROOT}/${ADDON}/tests"
+    --junitxml="${JUNIT}" "${ROOT}/${ADDON}/tests" "${ROOT}/test_recouvrement_channel/tests"
 pytest_rc=$?
 set -e
 

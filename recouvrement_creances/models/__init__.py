@@ -40,6 +40,10 @@ from . import recouvrement_evidence
 from . import account_move
 from . import account_move_penalty
 from . import account_move_credit_hold
+from . import account_move_payment_plan
+from . import account_move_case
+from . import account_move_dispute
+from . import account_move_promise
 from . import account_move_line
 from . import mail_activity
 from . import account_partial_reconcile

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
 from ..tools import days_between, next_level, prescription_date
@@ -178,14 +179,17 @@ class AccountMove(models.Model):
             )
 
     @api.depends("collection_level_id", "invoice_date_due", "partner_id")
+    @api.depends_context("company")
     def _compute_collection_next(self):
+        held = self.filtered("id")._collection_exclusion_reasons(fields.Date.context_today(self))
         for move in self:
-            level, date = move._collection_next_step() or (False, False)
+            level, date = (move not in held and move._collection_next_step()) or (False, False)
             move.collection_next_level_id = level
             move.collection_next_date = date
 
     def _collection_next_step(self):
-        """(level, date) of the next collection level this open invoice will reach, or None."""
+        """(level, date) of the next collection level this open invoice will reach, or None (the reasons of
+        :meth:`_collection_exclusion_domains` are the caller's)."""
         self.ensure_one()
         if self.move_type != "out_invoice" or self.state != "posted" or not self.invoice_date_due:
             return None
@@ -442,6 +446,32 @@ class AccountMove(models.Model):
     def action_collection_dispute(self):
         """Open the wizard that puts these invoices in dispute, with a reason."""
         return self._collection_block_wizard("dispute")
+
+    # ------------------------------------------------------------------
+    # Held back from collection
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _collection_exclusion_domains(self, date):
+        """{reason: domain on account.move} of the invoices collection holds back on ``date``. Each module that
+        holds invoices back (payment plans, contentious cases, disputes, promises) extends it with its own reason.
+        The run, the invoice's next step, the customer's figures and the refresh of an action before it is
+        executed all read it."""
+        return {}
+
+    @api.model
+    def _collection_excluded_domain(self, date):
+        """Domain of the invoices collection holds back on ``date``, whatever the reason."""
+        return Domain.OR(self._collection_exclusion_domains(date).values())
+
+    def _collection_exclusion_reasons(self, date):
+        """{move: reason} of these moves held back on ``date`` (the first reason that applies), one query per
+        reason."""
+        reasons = {}
+        for reason, domain in self._collection_exclusion_domains(date).items():
+            for move in self.sudo().search(Domain("id", "in", self.ids) & Domain(domain)):
+                reasons.setdefault(move.with_env(self.env), reason)
+        return reasons
 
     def _collection_put_in_dispute(self, reason, date_until=False):
         """Leave these invoices out of collection while ``reason`` is disputed (until ``date_until`` if given),

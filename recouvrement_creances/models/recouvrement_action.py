@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools import action_totals
-from .recouvrement_level import CHANNELS
 
 LETTERS = ("letter", "registered_letter")
 STATE_TRANSITIONS = {
@@ -35,8 +34,18 @@ class RecouvrementAction(models.Model):
     policy_id = fields.Many2one(related="level_id.policy_id", store=True)
     needs_validation = fields.Boolean(related="level_id.needs_validation")
     invoice_penalties = fields.Boolean(related="level_id.invoice_penalties")
+    # an addon adds a channel with selection_add, a ``channel_<code>`` box on the level and ``_execute_<code>``
     channel = fields.Selection(
-        [*CHANNELS, ("escalation", "Escalation"), ("portal", "Debtor Portal")], required=True, readonly=True
+        [
+            ("email", "Email"),
+            ("letter", "Letter"),
+            ("registered_letter", "Registered Letter"),
+            ("phone", "Phone Call"),
+            ("escalation", "Escalation"),
+            ("portal", "Debtor Portal"),
+        ],
+        required=True,
+        readonly=True,
     )
     date = fields.Date(required=True, readonly=True, index=True)
     state = fields.Selection(
@@ -321,17 +330,14 @@ class RecouvrementAction(models.Model):
             )
         )
         paid_reason = self.env._("Paid since the proposal")
-        handed_reason = self.env._("In a payment plan or a contentious case since the proposal")
-        handed = self.line_ids.move_id.filtered(
-            lambda move: move.collection_case_id
-            or move.collection_payment_plan_ids.filtered(lambda plan: plan.state == "active")
-        )
+        held = self.line_ids.move_id._collection_exclusion_reasons(fields.Date.context_today(self))
         for line in self.line_ids.filtered(lambda line: not line.excluded):
             residual = residuals.get(line.move_id, 0.0)
             if line.currency_id.is_zero(residual):
                 line.write({"excluded": True, "exclusion_reason": paid_reason})
-            elif line.move_id in handed:
-                line.write({"excluded": True, "exclusion_reason": handed_reason})
+            elif line.move_id in held:
+                reason = self.env._("%(reason)s since the proposal", reason=held[line.move_id])
+                line.write({"excluded": True, "exclusion_reason": reason})
             elif line.currency_id.compare_amounts(residual, line.amount_residual):
                 line.amount_residual = residual
         empty = self.filtered(

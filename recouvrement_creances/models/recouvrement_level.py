@@ -1,13 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-CHANNELS = [
-    ("email", "Email"),
-    ("letter", "Letter"),
-    ("registered_letter", "Registered Letter"),
-    ("phone", "Phone Call"),
-]
-
 
 class RecouvrementLevel(models.Model):
     _name = "recouvrement.level"
@@ -123,9 +116,12 @@ class RecouvrementLevel(models.Model):
         self.policy_id._check_levels_in_use(removed_levels=self)
 
     def _get_channels(self):
-        """The channel codes of this level, in the order of CHANNELS, then the escalation if any."""
+        """The channel codes of this level: each channel of the actions (an addon adds its own to their
+        ``channel`` selection) that has its ``channel_<code>`` box ticked here, in the selection's order, then
+        the escalation if any."""
         self.ensure_one()
-        channels = [code for code, _label in CHANNELS if self[f"channel_{code}"]]
+        codes = self.env["recouvrement.action"]._fields["channel"].get_values(self.env)
+        channels = [code for code in codes if f"channel_{code}" in self._fields and self[f"channel_{code}"]]
         return [*channels, "escalation"] if self.escalation != "none" else channels
 
     @api.depends("policy_id", "name", "offset_days")

@@ -1,0 +1,2 @@
+from . import recouvrement_action
+from . import recouvrement_level

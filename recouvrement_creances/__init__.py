@@ -16,4 +16,4 @@ install_token_mask()
 
 
 def _post_init_hook(env):
-    env["res.company"].search([])._recouvrement_install_default_policies()
+    env["res.company"].search([])._collection_install_default_policies()

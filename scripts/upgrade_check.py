@@ -22,8 +22,8 @@ def checks(env, executed):
     )
     indexes = [row[0] for row in env.cr.fetchall()]
     evidence = env["recouvrement.evidence"]
-    yield "the company's legal form", company.recouvrement_legal_form == "SAS au capital de 10 000 €"
-    yield "the company's agency commission", company.recouvrement_agency_rate == 12.5
+    yield "the company's legal form", company.collection_legal_form == "SAS au capital de 10 000 €"
+    yield "the company's agency commission", company.collection_agency_rate == 12.5
     for other in env["res.company"].search([]):
         blocked = partner.with_company(other)
         yield (

@@ -231,7 +231,7 @@ class AccountChartTemplate(models.AbstractModel):
         """Scores, two solvency files with figures, credit limits with the hold beyond them, a hold set by hand
         and a salesperson for the weekly digest."""
         company = self.env.company
-        company.write({"account_use_credit_limit": True, "recouvrement_hold_on_limit": True})
+        company.write({"account_use_credit_limit": True, "collection_hold_on_limit": True})
         ref = self.env.ref
         salesperson = ref("base.user_demo", raise_if_not_found=False)
         customers = self.env["res.partner"].search(

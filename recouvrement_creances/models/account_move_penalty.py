@@ -166,7 +166,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self.move_type != "out_invoice" or self._collection_penalty_invoices():
             return ""
-        return self.company_id._recouvrement_invoice_mention(self.partner_id)
+        return self.company_id._collection_invoice_mention(self.partner_id)
 
     def _collection_indemnity_in_currency(self, amount_eur, on_date):
         """The fixed indemnity, set in euros, in this invoice's currency on ``on_date``."""

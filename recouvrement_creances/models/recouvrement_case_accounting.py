@@ -32,9 +32,7 @@ class RecouvrementCase(models.Model):
             lines = case.accounting_move_ids.filtered(lambda move: move.state == "posted").line_ids
             balances = {}
             for kind in ("doubtful", "impairment"):
-                account = (
-                    case.company_id._recouvrement_doubtful_account(kind, raise_if_missing=False) if lines else False
-                )
+                account = case.company_id._collection_doubtful_account(kind, raise_if_missing=False) if lines else False
                 balances[kind] = sum(
                     lines.filtered(lambda line, account=account: line.account_id == account).mapped("balance")
                 )
@@ -81,7 +79,7 @@ class RecouvrementCase(models.Model):
         """Each open receivable line of the invoices moves to the doubtful debts account. The invoices stay open:
         they are still owed, and the lines of the transfer are left out of the follow-ups."""
         self.ensure_one()
-        doubtful = self.company_id._recouvrement_doubtful_account("doubtful")
+        doubtful = self.company_id._collection_doubtful_account("doubtful")
         lines = []
         for line in self.move_ids.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
@@ -129,8 +127,8 @@ class RecouvrementCase(models.Model):
             raise UserError(self.env._("This impairment is already booked."))
         return self._accounting_entry(
             [
-                (company._recouvrement_doubtful_account("impairment_expense"), amount, {}),
-                (company._recouvrement_doubtful_account("impairment"), -amount, {}),
+                (company._collection_doubtful_account("impairment_expense"), amount, {}),
+                (company._collection_doubtful_account("impairment"), -amount, {}),
             ],
             on_date,
             self.env._("Impairment of %(percent)s %% of the debt excluding VAT", percent=percent),
@@ -144,8 +142,8 @@ class RecouvrementCase(models.Model):
             return self.env["account.move"]
         return self._accounting_entry(
             [
-                (company._recouvrement_doubtful_account("impairment"), amount, {}),
-                (company._recouvrement_doubtful_account("impairment_income"), -amount, {}),
+                (company._collection_doubtful_account("impairment"), amount, {}),
+                (company._collection_doubtful_account("impairment_income"), -amount, {}),
             ],
             on_date,
             self.env._("Reversal of the impairment"),
@@ -157,7 +155,7 @@ class RecouvrementCase(models.Model):
             lambda move: move.state == "posted"
             and not move.reversal_move_ids
             and not move.reversed_entry_id
-            and move.line_ids.account_id & self.company_id._recouvrement_doubtful_account("doubtful")
+            and move.line_ids.account_id & self.company_id._collection_doubtful_account("doubtful")
         )
         if not transfers:
             return self.env["account.move"]
@@ -181,7 +179,7 @@ class RecouvrementCase(models.Model):
         kind = "write_off_year" if all(move.invoice_date >= year_start for move in self.move_ids) else "write_off"
         credit_note = self.move_ids._collection_credit_note(
             ratio,
-            company._recouvrement_doubtful_account(kind),
+            company._collection_doubtful_account(kind),
             self.with_context(lang=self.partner_id.lang).env._("Irrecoverable debt written off"),
             on_date,
         )

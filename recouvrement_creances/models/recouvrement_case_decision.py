@@ -64,10 +64,10 @@ class RecouvrementCase(models.Model):
                 legal_rate=case.risk_class_id.legal_recovery_rate,
                 agency_rate=case.risk_class_id.agency_recovery_rate,
                 legal_fixed=company.currency_id._convert(
-                    company.recouvrement_legal_cost_fixed, case.currency_id, company, case.date_open
+                    company.collection_legal_cost_fixed, case.currency_id, company, case.date_open
                 ),
-                legal_cost_rate=company.recouvrement_legal_cost_rate,
-                agency_commission=company.recouvrement_agency_rate,
+                legal_cost_rate=company.collection_legal_cost_rate,
+                agency_commission=company.collection_agency_rate,
             )
             case.outlook_legal = case.currency_id.round(legal)
             case.outlook_agency = case.currency_id.round(agency)

@@ -361,7 +361,7 @@ class RecouvrementDashboard(models.AbstractModel):
     def _cron_sales_digest(self):
         """Weekly, in the companies that enabled it: each salesperson receives the list of their customers
         that are overdue or on credit hold."""
-        for company in self.env["res.company"].search([("recouvrement_sales_digest", "=", True)]):
+        for company in self.env["res.company"].search([("collection_sales_digest", "=", True)]):
             self.with_company(company)._send_sales_digest()
             self.env["ir.cron"]._commit_progress(1)
 

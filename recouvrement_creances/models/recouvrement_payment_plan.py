@@ -204,7 +204,7 @@ class RecouvrementPaymentPlan(models.Model):
         interest = self.currency_id.round(sum(self.line_ids.mapped("interest")))
         if self.currency_id.is_zero(interest):
             return self.env["account.move"]
-        penalty_account, _indemnity_account = self.company_id._recouvrement_penalty_accounts()
+        penalty_account, _indemnity_account = self.company_id._collection_penalty_accounts()
         invoice = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",

@@ -143,7 +143,7 @@ class RecouvrementPolicy(models.Model):
         if {"customer_kind", "company_id"} & vals.keys():
             # a company's default policy stays one of its own, of the right kind
             self.env["res.company"].sudo().search(
-                ["|", ("recouvrement_b2b_policy_id", "in", self.ids), ("recouvrement_b2c_policy_id", "in", self.ids)]
+                ["|", ("collection_b2b_policy_id", "in", self.ids), ("collection_b2c_policy_id", "in", self.ids)]
             )._check_recouvrement_default_policies()
         return result
 
@@ -165,7 +165,7 @@ class RecouvrementPolicy(models.Model):
         uses = defaultdict(list)
         for company in self.sudo().company_id:
             for kind in ("b2b", "b2c"):
-                default = company._recouvrement_default_policy(kind)
+                default = company._collection_default_policy(kind)
                 if default in self:
                     label = (
                         self.env._("default policy for businesses of %(company)s", company=company.name)

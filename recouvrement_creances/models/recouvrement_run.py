@@ -7,7 +7,7 @@ from odoo.service.model import retrying
 from odoo.tools import SQL, format_date
 from odoo.tools.pdf import merge_pdf
 
-from ..tools import action_level, block_applies, days_between, reached_level
+from ..tools import action_level, days_between, reached_level
 
 DEFAULT_BATCH_SIZE = 100
 
@@ -109,10 +109,8 @@ class RecouvrementRun(models.Model):
             ("reconciled", "=", False),
             ("amount_residual_currency", "!=", 0),
             ("no_followup", "=", False),
-            # an active payment plan replaces dunning for its invoices
-            ("move_id.collection_payment_plan_ids", "not any", [("state", "=", "active")]),
-            # so does an open contentious case
-            ("move_id.collection_case_id", "=", False),
+            # plans, cases, disputes, promises…: whatever holds an invoice back on the run's date
+            ("move_id", "not any", self.env["account.move"]._collection_excluded_domain(self.date)),
         ]
         if self.partner_ids:
             domain.append(("partner_id", "child_of", self.partner_ids.ids))
@@ -121,8 +119,8 @@ class RecouvrementRun(models.Model):
     def _get_open_items(self):
         """One dict per open move and currency, read in one query (record rules apply): move_id,
         move_type, partner_id (the debtor), currency_id, residual (in that currency), due (the earliest
-        open maturity: an invoice in installments is chased from its first late one), level_offset (of the
-        level already had) and disputed (on the run date)."""
+        open maturity: an invoice in installments is chased from its first late one) and level_offset (of the
+        level already had)."""
         self.ensure_one()
         self.env.flush_all()
         query = self.env["account.move.line"]._search(self._get_open_item_domain())
@@ -134,20 +132,16 @@ class RecouvrementRun(models.Model):
         query.groupby = SQL(
             "account_move_line.move_id, account_move_line.currency_id, move.id, level.offset_days, sending.offset_days"
         )
-        rows = self.env.execute_query_dict(
+        return self.env.execute_query_dict(
             query.select(
                 SQL(
                     """account_move_line.move_id, move.move_type, move.commercial_partner_id AS partner_id,
                        account_move_line.currency_id, SUM(account_move_line.amount_residual_currency) AS residual,
                        COALESCE(MIN(account_move_line.date_maturity), move.invoice_date_due, move.date) AS due,
-                       GREATEST(level.offset_days, sending.offset_days) AS level_offset,
-                       move.collection_dispute AS dispute, move.collection_dispute_until AS dispute_until"""
+                       GREATEST(level.offset_days, sending.offset_days) AS level_offset"""
                 )
             )
         )
-        for row in rows:
-            row["disputed"] = block_applies(row.pop("dispute"), row.pop("dispute_until"), self.date)
-        return rows
 
     def _get_sending_levels_query(self):
         """(move_id, offset_days): the highest level each invoice has in an action of the company still waiting to
@@ -162,14 +156,6 @@ class RecouvrementRun(models.Model):
              GROUP BY line.move_id""",
             self.company_id.id,
         )
-
-    def _get_promised_move_ids(self):
-        """Ids of the moves of the company under an open promise to pay on the run date."""
-        self.ensure_one()
-        promises = self.env["recouvrement.promise"].search(
-            [("company_id", "=", self.company_id.id), ("date", ">=", self.date), ("is_cancelled", "=", False)]
-        )
-        return set(promises.filtered(lambda p: p.state == "open").move_ids.ids)
 
     def _get_pending_debtors(self):
         """(partner id, currency id) pairs that already have actions awaiting review in another run."""
@@ -210,10 +196,9 @@ class RecouvrementRun(models.Model):
         return vals_list
 
     def _get_run_facts(self):
-        """What the proposal of every debtor reads, looked up once for the run: ``promised`` (ids of the moves
-        under an open promise) and ``undeliverable`` (the addresses the last reminder could not reach)."""
+        """What the proposal of every debtor reads, looked up once for the run: ``undeliverable`` (the addresses
+        the last reminder could not reach)."""
         return {
-            "promised": self._get_promised_move_ids(),
             "undeliverable": self.env["recouvrement.action"]._undeliverable_addresses(self.company_id),
         }
 
@@ -227,8 +212,6 @@ class RecouvrementRun(models.Model):
         for item in items:
             if item["residual"] < 0:
                 credits.append(self._prepare_line_vals(item, False))
-                continue
-            if item["disputed"] or item["move_id"] in facts["promised"]:
                 continue
             if item["move_type"] not in ("out_invoice", "out_receipt"):
                 continue
@@ -395,7 +378,7 @@ class RecouvrementRun(models.Model):
         """Daily: per company, propose the actions, execute those that need no validation, and give the
         managers an activity to review the others. Resumes without duplicates after an interruption."""
         today = fields.Date.context_today(self)
-        companies = self.env["res.company"].search([("recouvrement_auto_run", "=", True)])
+        companies = self.env["res.company"].search([("collection_auto_run", "=", True)])
         for company in companies:
             run = retrying(partial(self._cron_propose, company, today), self.env).with_company(company)
             self.env["ir.cron"]._commit_progress(remaining=len(companies))

@@ -24,39 +24,39 @@ class ResCompany(models.Model):
     _name = "res.company"
     _inherit = ["res.company", "recouvrement.input.mixin"]
 
-    recouvrement_auto_run = fields.Boolean(
+    collection_auto_run = fields.Boolean(
         string="Daily Collection Run",
         default=True,
         help="Each day, propose the collection actions and execute those of levels that need no validation.",
     )
-    recouvrement_hold_on_limit = fields.Boolean(
+    collection_hold_on_limit = fields.Boolean(
         string="Credit Hold beyond the Credit Limit",
         help="A customer whose total receivable exceeds its credit limit is put on credit hold until it is back "
         "within it; an invoice that would take it beyond is posted by a collection manager only.",
     )
-    recouvrement_sales_digest = fields.Boolean(
+    collection_sales_digest = fields.Boolean(
         string="Weekly Digest to Salespeople",
         help="Each week, email every salesperson the list of their customers that are overdue or on credit hold.",
     )
-    recouvrement_b2b_policy_id = fields.Many2one(
+    collection_b2b_policy_id = fields.Many2one(
         "recouvrement.policy",
         string="Default Policy for Businesses",
         domain="[('company_id', '=', id), ('customer_kind', '=', 'b2b')]",
     )
-    recouvrement_b2c_policy_id = fields.Many2one(
+    collection_b2c_policy_id = fields.Many2one(
         "recouvrement.policy",
         string="Default Policy for Individuals",
         domain="[('company_id', '=', id), ('customer_kind', '=', 'b2c')]",
     )
 
-    recouvrement_penalty_account_id = fields.Many2one(
+    collection_penalty_account_id = fields.Many2one(
         "account.account",
         string="Penalty Income Account",
         check_company=True,
         domain="[('account_type', 'in', ('income', 'income_other'))]",
         help="Income account of the late-payment penalties invoiced. Default with the French chart: 763100.",
     )
-    recouvrement_indemnity_account_id = fields.Many2one(
+    collection_indemnity_account_id = fields.Many2one(
         "account.account",
         string="Indemnity Income Account",
         check_company=True,
@@ -64,60 +64,60 @@ class ResCompany(models.Model):
         help="Income account of the fixed recovery indemnities invoiced. Default with the French chart: 758100.",
     )
     # the scale of the contentious cases' decision aid
-    recouvrement_legal_cost_fixed = fields.Monetary(
+    collection_legal_cost_fixed = fields.Monetary(
         string="Legal Procedure: Fixed Costs",
         currency_field="currency_id",
         default=150.0,
         help="Court fees and the service of the order by a commissaire de justice, for one injunction to pay.",
     )
-    recouvrement_legal_cost_rate = fields.Float(
+    collection_legal_cost_rate = fields.Float(
         string="Legal Procedure: Proportional Costs (%)",
         default=5.0,
         help="Lawyer and enforcement costs, as a share of the amount claimed.",
     )
-    recouvrement_agency_rate = fields.Float(
+    collection_agency_rate = fields.Float(
         string="Collection Agency Commission (%)", default=15.0, help="The agency's commission on what it recovers."
     )
-    recouvrement_doubtful_account_id = fields.Many2one(
+    collection_doubtful_account_id = fields.Many2one(
         "account.account",
         string="Doubtful Debts Account",
         check_company=True,
         help="Where doubtful receivables are transferred. Default with the French chart: 416000.",
     )
-    recouvrement_impairment_account_id = fields.Many2one(
+    collection_impairment_account_id = fields.Many2one(
         "account.account",
         string="Impairment Account",
         check_company=True,
         help="Impairment of receivables. Default with the French chart: 491000.",
     )
-    recouvrement_impairment_expense_account_id = fields.Many2one(
+    collection_impairment_expense_account_id = fields.Many2one(
         "account.account",
         string="Impairment Expense Account",
         check_company=True,
         help="Charge of the impairment. Default with the French chart: 681740.",
     )
-    recouvrement_impairment_income_account_id = fields.Many2one(
+    collection_impairment_income_account_id = fields.Many2one(
         "account.account",
         string="Impairment Reversal Account",
         check_company=True,
         help="Reversal of the impairment. Default with the French chart: 781740.",
     )
-    recouvrement_write_off_account_id = fields.Many2one(
+    collection_write_off_account_id = fields.Many2one(
         "account.account",
         string="Write-Off Account",
         check_company=True,
         help="Loss on irrecoverable receivables. Default with the French chart: 654100 for a debt of the year, "
         "654400 for an older one.",
     )
-    recouvrement_legal_form = fields.Char(
+    collection_legal_form = fields.Char(
         string="Legal Form and Capital",
         help="Printed in the letterhead of collection letters, e.g. SARL au capital de 50 000 €.",
     )
-    recouvrement_trade_register = fields.Char(
+    collection_trade_register = fields.Char(
         string="Trade Register",
         help="Printed in the letterhead of collection letters, e.g. RCS Lyon.",
     )
-    recouvrement_invoice_mention = fields.Boolean(
+    collection_invoice_mention = fields.Boolean(
         string="Penalty Terms on Invoices",
         default=True,
         help="Print on the invoices of business customers the late-payment penalty rate and the 40 EUR "
@@ -139,9 +139,9 @@ class ResCompany(models.Model):
     def _input_bounds(self):
         return {
             **super()._input_bounds(),
-            "recouvrement_legal_cost_fixed": (0, None),
-            "recouvrement_legal_cost_rate": (0, 100),
-            "recouvrement_agency_rate": (0, 100),
+            "collection_legal_cost_fixed": (0, None),
+            "collection_legal_cost_rate": (0, 100),
+            "collection_agency_rate": (0, 100),
         }
 
     def _input_record_label(self, vals=None):
@@ -150,13 +150,13 @@ class ResCompany(models.Model):
             return self.env._("Company “%(company)s”", company=self.name)
         return super()._input_record_label(vals)
 
-    @api.constrains("recouvrement_b2b_policy_id", "recouvrement_b2c_policy_id")
+    @api.constrains("collection_b2b_policy_id", "collection_b2c_policy_id")
     def _check_recouvrement_default_policies(self):
         """A default policy is one of the company's, for its kind of customers, with at least one level."""
         for company in self:
             for kind, policy in (
-                ("b2b", company.recouvrement_b2b_policy_id),
-                ("b2c", company.recouvrement_b2c_policy_id),
+                ("b2b", company.collection_b2b_policy_id),
+                ("b2c", company.collection_b2c_policy_id),
             ):
                 if not policy:
                     continue
@@ -200,10 +200,10 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        companies._recouvrement_install_default_policies()
+        companies._collection_install_default_policies()
         return companies
 
-    def _recouvrement_install_default_policies(self):
+    def _collection_install_default_policies(self):
         """Give each company without policies a copy of the default B2B and B2C policies."""
         templates = {
             kind: (
@@ -214,8 +214,8 @@ class ResCompany(models.Model):
         }
         if not all(templates.values()):
             return
-        templates["b2b"].company_id.filtered(lambda c: c.id in self.ids and not c.recouvrement_b2b_policy_id).write(
-            {"recouvrement_b2b_policy_id": templates["b2b"].id, "recouvrement_b2c_policy_id": templates["b2c"].id}
+        templates["b2b"].company_id.filtered(lambda c: c.id in self.ids and not c.collection_b2b_policy_id).write(
+            {"collection_b2b_policy_id": templates["b2b"].id, "collection_b2c_policy_id": templates["b2c"].id}
         )
         have_policies = {
             company.id
@@ -227,7 +227,7 @@ class ResCompany(models.Model):
         for company in self.filtered(lambda c: c.id not in have_policies):
             copies = {kind: policy.copy({"company_id": company.id}) for kind, policy in templates.items()}
             company.sudo().write(
-                {"recouvrement_b2b_policy_id": copies["b2b"].id, "recouvrement_b2c_policy_id": copies["b2c"].id}
+                {"collection_b2b_policy_id": copies["b2b"].id, "collection_b2c_policy_id": copies["b2c"].id}
             )
 
     def _collection_lock(self, wait=True):
@@ -269,10 +269,10 @@ class ResCompany(models.Model):
         )
         self.invalidate_recordset(["collection_run_serial"])
 
-    def _recouvrement_default_policy(self, kind):
+    def _collection_default_policy(self, kind):
         """The default policy of ``kind`` (b2b/b2c): the configured one, else the first of that kind."""
         self.ensure_one()
-        configured = self.recouvrement_b2b_policy_id if kind == "b2b" else self.recouvrement_b2c_policy_id
+        configured = self.collection_b2b_policy_id if kind == "b2b" else self.collection_b2c_policy_id
         return configured or self.env["recouvrement.policy"].search(
             [("company_id", "=", self.id), ("customer_kind", "=", kind)], limit=1
         )
@@ -285,13 +285,13 @@ class ResCompany(models.Model):
             text = "1er" + text[1:]
         return self.env._("%(city)s, %(date)s", city=self.city or "", date=text)
 
-    def _recouvrement_penalty_accounts(self):
+    def _collection_penalty_accounts(self):
         """(penalty account, indemnity account): the configured ones, else those of the French chart."""
         self.ensure_one()
         accounts = []
         for kind, configured in (
-            ("penalty", self.recouvrement_penalty_account_id),
-            ("indemnity", self.recouvrement_indemnity_account_id),
+            ("penalty", self.collection_penalty_account_id),
+            ("indemnity", self.collection_indemnity_account_id),
         ):
             account = configured or self.env["account.chart.template"].with_company(self).ref(
                 FR_PENALTY_ACCOUNTS[kind], raise_if_not_found=False
@@ -307,11 +307,11 @@ class ResCompany(models.Model):
             accounts.append(account)
         return tuple(accounts)
 
-    def _recouvrement_doubtful_account(self, kind, raise_if_missing=True):
+    def _collection_doubtful_account(self, kind, raise_if_missing=True):
         """The account of ``kind`` (a key of FR_DOUBTFUL_ACCOUNTS): the configured one, else the French chart's."""
         self.ensure_one()
         field = "write_off" if kind == "write_off_year" else kind
-        account = self[f"recouvrement_{field}_account_id"] or self.env["account.chart.template"].with_company(self).ref(
+        account = self[f"collection_{field}_account_id"] or self.env["account.chart.template"].with_company(self).ref(
             FR_DOUBTFUL_ACCOUNTS[kind], raise_if_not_found=False
         )
         if not account and raise_if_missing:
@@ -324,13 +324,13 @@ class ResCompany(models.Model):
             )
         return account
 
-    def _recouvrement_invoice_mention(self, partner):
+    def _collection_invoice_mention(self, partner):
         """The late-payment terms to print on an invoice to ``partner`` (L441-9), or ``""``: for business
         customers, when the company prints them."""
         self.ensure_one()
         partner = partner.commercial_partner_id.with_company(self)
         rule = partner._collection_penalty_rule(partner._collection_policy())
-        if not self.recouvrement_invoice_mention or not rule["b2b"]:
+        if not self.collection_invoice_mention or not rule["b2b"]:
             return ""
         if rule["contract_rate"]:
             rate = self.env._("%(rate)s %% per year", rate=formatLang(self.env, rule["contract_rate"], digits=2))

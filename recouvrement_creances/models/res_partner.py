@@ -161,17 +161,20 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         Level = self.env["recouvrement.level"]
         rows = defaultdict(list)
-        # One row per debtor, due date, level and exclusion: the form never loads the invoices one by one.
-        for partner, due, level, excluded, residual in (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                self._collection_open_item_domain(),
-                ["partner_id", "date_maturity:day", "move_id.collection_level_id", "no_followup"],
-                ["amount_residual:sum"],
-            )
-        ):
-            rows[partner].append((due, level, excluded, residual))
+        # One row per debtor, due date, level and exclusion: the form never loads the invoices one by one. What
+        # collection holds back (a plan, a case, a dispute…) is due, but has no next step.
+        held = self.env["account.move"]._collection_excluded_domain(today)
+        for held_back, operator in ((False, "not any"), (True, "any")):
+            for partner, due, level, excluded, residual in (
+                self.env["account.move.line"]
+                .sudo()
+                ._read_group(
+                    [*self._collection_open_item_domain(), ("move_id", operator, held)],
+                    ["partner_id", "date_maturity:day", "move_id.collection_level_id", "no_followup"],
+                    ["amount_residual:sum"],
+                )
+            ):
+                rows[partner].append((due, level, excluded or held_back, residual))
         policies = self.commercial_partner_id._collection_policies()
         for partner in self:
             debtor = partner.commercial_partner_id
@@ -401,11 +404,11 @@ class ResPartner(models.Model):
         kind = "b2b" if partner.is_company else "b2c"
         if partner.collection_policy_id:
             return partner.collection_policy_id
-        return defaults[kind] if defaults else self.env.company._recouvrement_default_policy(kind)
+        return defaults[kind] if defaults else self.env.company._collection_default_policy(kind)
 
     def _collection_policies(self):
         """{partner: policy} for these debtors in the current company, looked up together."""
-        defaults = {kind: self.env.company._recouvrement_default_policy(kind) for kind in ("b2b", "b2c")}
+        defaults = {kind: self.env.company._collection_default_policy(kind) for kind in ("b2b", "b2c")}
         # only what the policy depends on: reading every field of thousands of customers costs seconds
         self.fetch(["commercial_partner_id", "is_company", "collection_policy_id"])
         self.commercial_partner_id.fetch(["is_company", "collection_policy_id"])

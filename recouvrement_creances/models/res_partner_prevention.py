@@ -97,7 +97,7 @@ class ResPartner(models.Model):
             )
         ):
             causes[partner]["level"] = self.env._("Collection level %s reached", level.name)
-        if company.recouvrement_hold_on_limit and company.account_use_credit_limit:
+        if company.collection_hold_on_limit and company.account_use_credit_limit:
             extra = extra or {}
             debtors.invalidate_recordset(["credit"])  # computed without dependencies: read it afresh
             for partner in debtors.sudo().with_company(company):

@@ -20,12 +20,12 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.recouvrement_auto_run = True
-        cls.env["res.company"].search([("id", "!=", cls.company.id)]).recouvrement_auto_run = False
+        cls.company.collection_auto_run = True
+        cls.env["res.company"].search([("id", "!=", cls.company.id)]).collection_auto_run = False
         cls.env.user.group_ids += cls.env.ref("recouvrement_creances.group_recouvrement_manager")
         cls.env.user.lang = "en_US"  # the logs speak the user's language: keep the assertions in English
-        cls.policy_b2b = cls.company._recouvrement_default_policy("b2b")
-        cls.policy_b2c = cls.company._recouvrement_default_policy("b2c")
+        cls.policy_b2b = cls.company._collection_default_policy("b2b")
+        cls.policy_b2c = cls.company._collection_default_policy("b2c")
         cls.levels = {level.offset_days: level for level in cls.policy_b2b.level_ids}
         # what letters print in their letterhead and payment instructions
         cls.company.company_registry = "84213750700013"

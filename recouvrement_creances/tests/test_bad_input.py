@@ -615,11 +615,11 @@ class TestBadConfiguration(BadInputCommon):
         name = company.name
         for values, message in [
             (
-                {"recouvrement_b2c_policy_id": self.empty.id},
+                {"collection_b2c_policy_id": self.empty.id},
                 f"La politique « Vide » n'a aucun niveau : elle ne peut pas être une politique par défaut de {name}.",
             ),
             (
-                {"recouvrement_b2b_policy_id": self.policy_b2c.id},
+                {"collection_b2b_policy_id": self.policy_b2c.id},
                 "La politique « Particuliers (B2C) » est destinée aux particuliers : elle ne peut pas être la "
                 "politique "
                 f"par défaut des professionnels de {name}.",
@@ -631,8 +631,8 @@ class TestBadConfiguration(BadInputCommon):
                     lambda values=values: company.write(values),
                     record=self.company,
                     values={
-                        "recouvrement_b2b_policy_id": self.policy_b2b.id,
-                        "recouvrement_b2c_policy_id": self.policy_b2c.id,
+                        "collection_b2b_policy_id": self.policy_b2b.id,
+                        "collection_b2c_policy_id": self.policy_b2c.id,
                     },
                 )
 
@@ -641,19 +641,19 @@ class TestBadConfiguration(BadInputCommon):
         label = f"Société « {self.company.name} » : le champ"
         for values, message in [
             (
-                {"recouvrement_legal_cost_rate": 150.0},
+                {"collection_legal_cost_rate": 150.0},
                 f"{label} « Procédure judiciaire : frais proportionnels (%) » doit être compris entre 0 et 100 (150).",
             ),
             (
-                {"recouvrement_agency_rate": -1.0},
+                {"collection_agency_rate": -1.0},
                 f"{label} « Commission de l'agence de recouvrement (%) » doit être compris entre 0 et 100 (-1).",
             ),
             (
-                {"recouvrement_legal_cost_fixed": -100.0},
+                {"collection_legal_cost_fixed": -100.0},
                 f"{label} « Procédure judiciaire : frais fixes » ne peut pas être négatif (-100).",
             ),
             (
-                {"recouvrement_ecb_checked_until": "bientôt"},
+                {"collection_ecb_checked_until": "bientôt"},
                 "Paramètres de configuration : « bientôt » n'est pas une date pour « Taux BCE connus jusqu'au » "
                 "(attendu : AAAA-MM-JJ).",
             ),
@@ -664,9 +664,9 @@ class TestBadConfiguration(BadInputCommon):
                     lambda values=values: Settings.create(values).execute(),
                     record=self.company,
                     values={
-                        "recouvrement_legal_cost_rate": self.company.recouvrement_legal_cost_rate,
-                        "recouvrement_agency_rate": self.company.recouvrement_agency_rate,
-                        "recouvrement_legal_cost_fixed": self.company.recouvrement_legal_cost_fixed,
+                        "collection_legal_cost_rate": self.company.collection_legal_cost_rate,
+                        "collection_agency_rate": self.company.collection_agency_rate,
+                        "collection_legal_cost_fixed": self.company.collection_legal_cost_fixed,
                     },
                 )
 

@@ -225,7 +225,7 @@ class TestCases(RecouvrementCommon):
         self.assertEqual(email.line_ids.filtered("excluded").move_id, invoice)
         self.assertEqual(
             email.line_ids.filtered("excluded").exclusion_reason,
-            "In a payment plan or a contentious case since the proposal",
+            "In a contentious case since the proposal",
         )
         self.assertNotIn(invoice.name, email.mail_message_id.body)
         self.assertIn(other.name, email.mail_message_id.body)
@@ -292,9 +292,9 @@ class TestCases(RecouvrementCommon):
         invoice = self._invoice(self.debtor, 10000.0)  # due 2 March 2026
         self.company.write(
             {
-                "recouvrement_legal_cost_fixed": 150.0,
-                "recouvrement_legal_cost_rate": 5.0,
-                "recouvrement_agency_rate": 15.0,
+                "collection_legal_cost_fixed": 150.0,
+                "collection_legal_cost_rate": 5.0,
+                "collection_agency_rate": 15.0,
             }
         )
         case = self._case(invoice, date(2026, 7, 10))  # 130 days overdue: class C (55 % in court, 45 % by an agency)

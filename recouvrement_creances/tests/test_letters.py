@@ -74,7 +74,7 @@ class TestLetters(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({"recouvrement_legal_form": "SARL au capital de 50 000 €", "city": "Lyon"})
+        cls.company.write({"collection_legal_form": "SARL au capital de 50 000 €", "city": "Lyon"})
         cls.french = cls._debtor("Boulangerie Durand", lang="fr_FR", email=False)
 
     def _formal_notice(self, partner, amounts):

@@ -166,8 +166,8 @@ class TestPenaltiesInOdoo(RecouvrementCommon):
 
     def test_settings_move_the_ecb_table_date(self):
         settings = Form(self.env["res.config.settings"])
-        self.assertEqual(settings.recouvrement_ecb_checked_until, date(2026, 10, 28))
-        settings.recouvrement_ecb_checked_until = date(2027, 1, 5)
+        self.assertEqual(settings.collection_ecb_checked_until, date(2026, 10, 28))
+        settings.collection_ecb_checked_until = date(2027, 1, 5)
         settings.save().execute()
         # a manager checked the table on 5 January 2027: the ECB rate in force on 1 January is known (2.65)
         self.assertEqual(self.env["recouvrement.rate"]._rate_table()("ecb", date(2027, 1, 1)), Fraction("2.65"))
@@ -395,7 +395,7 @@ class TestPenaltiesInOdoo(RecouvrementCommon):
         self.assertIn("indemnité forfaitaire pour frais de recouvrement de 40 EUR par facture (D441-5)", html)
         html = report._render_qweb_html("account.report_invoice", b2c.ids)[0].decode()
         self.assertNotIn("D441-5", html)
-        self.company.recouvrement_invoice_mention = False
+        self.company.collection_invoice_mention = False
         html = report._render_qweb_html("account.report_invoice", b2b.ids)[0].decode()
         self.assertNotIn("D441-5", html)
 

@@ -200,7 +200,7 @@ class TestCreditHold(RecouvrementCommon):
             company_ids=cls.company.ids,
         )
         cls.billing.lang = "en_US"
-        cls.company.write({"account_use_credit_limit": True, "recouvrement_hold_on_limit": True})
+        cls.company.write({"account_use_credit_limit": True, "collection_hold_on_limit": True})
         cls.debtor.with_company(cls.company).credit_limit = 1000.0
 
     def _draft(self, amount, user):
@@ -344,7 +344,7 @@ class TestDashboard(RecouvrementCommon):
         with self.mock_mail_gateway(), self.enter_registry_test_mode():
             cron.method_direct_trigger()
         self.assertFalse(self._new_mails.filtered(lambda m: seller.partner_id in m.recipient_ids))
-        self.company.recouvrement_sales_digest = True
+        self.company.collection_sales_digest = True
         with self.mock_mail_gateway(), self.enter_registry_test_mode():
             cron.method_direct_trigger()
         self.assertMailMail(seller.partner_id, "outgoing", content="Debtor One")

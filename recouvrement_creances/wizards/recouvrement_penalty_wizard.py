@@ -116,7 +116,7 @@ class RecouvrementPenaltyWizard(models.TransientModel):
 
     def _prepare_invoice_vals(self, currency, charges):
         """One customer invoice, without tax, with a penalty line and an indemnity line per late invoice."""
-        penalty_account, indemnity_account = self.company_id._recouvrement_penalty_accounts()
+        penalty_account, indemnity_account = self.company_id._collection_penalty_accounts()
         lang_self = self.with_context(lang=self.partner_id.lang or self.env.lang)
         invoice_lines = []
         for charge in charges:

@@ -34,6 +34,7 @@ from . import recouvrement_dispute_reason
 from . import recouvrement_dispute
 from . import recouvrement_portal_access
 from . import recouvrement_portal
+from . import recouvrement_portal_plan
 from . import recouvrement_portal_throttle
 from . import ir_http
 from . import recouvrement_evidence

@@ -22,6 +22,11 @@ def checks(env, executed):
     )
     indexes = [row[0] for row in env.cr.fetchall()]
     evidence = env["recouvrement.evidence"]
+    env.cr.execute(
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'res_company' AND column_name LIKE %s",
+        ["recouvrement\\_%"],
+    )
+    yield "the company's fields renamed collection_*, none left under recouvrement_*", env.cr.fetchone()[0] == 0
     yield "the company's legal form", company.collection_legal_form == "SAS au capital de 10 000 €"
     yield "the company's agency commission", company.collection_agency_rate == 12.5
     for other in env["res.company"].search([]):
@@ -36,7 +41,7 @@ def checks(env, executed):
     )
     yield (
         f"the {executed} executed actions sealed in the evidence chain",
-        evidence.search_count([("kind", "=", "action")]) == int(executed),
+        len(set(evidence.search([("kind", "=", "action")]).mapped("res_id"))) == int(executed),
     )
     yield "the evidence chain intact", evidence._check_chain(company) is None
 

@@ -164,7 +164,7 @@ class AccountMove(models.Model):
     def _collection_invoice_mention(self):
         """The late-payment terms this customer invoice prints (L441-9), or "": not on penalty invoices."""
         self.ensure_one()
-        if self.move_type != "out_invoice" or self._collection_penalty_invoices():
+        if self.move_type != "out_invoice" or not self.partner_id or self._collection_penalty_invoices():
             return ""
         return self.company_id._collection_invoice_mention(self.partner_id)
 

@@ -18,7 +18,7 @@ class RecouvrementCase(models.Model):
         readonly=True,
         copy=False,
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     amount_doubtful = fields.Monetary(
         string="In Doubtful Debts", currency_field="company_currency_id", compute="_compute_accounting_balances"
     )

@@ -399,6 +399,12 @@ class TestPenaltiesInOdoo(RecouvrementCommon):
         html = report._render_qweb_html("account.report_invoice", b2b.ids)[0].decode()
         self.assertNotIn("D441-5", html)
 
+    def test_a_draft_invoice_with_no_customer_yet_prints(self):
+        draft = self.env["account.move"].create({"move_type": "out_invoice", "company_id": self.company.id})
+        html = self.env["ir.actions.report"]._render_qweb_html("account.report_invoice", draft.ids)[0].decode()
+        self.assertIn("Draft Invoice", html)
+        self.assertNotIn("D441-5", html)
+
     def test_foreign_currency_indemnity(self):
         usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25)])
         invoice = self._invoice(self.debtor, 1000.0, currency=usd)

@@ -161,8 +161,8 @@ class Bench:
             first = self.new_run()
             first.action_propose()
             actions = first.action_ids.sudo()
-            actions._advance_invoice_levels()
             actions.write({"state": "done"})
+            actions.line_ids.move_id._collection_sync_levels()
             first.state = "done"
 
             def run(tick):

@@ -464,6 +464,12 @@ class AccountMove(models.Model):
         """Domain of the invoices collection holds back on ``date``, whatever the reason."""
         return Domain.OR(self._collection_exclusion_domains(date).values())
 
+    @api.model
+    def _collection_held_ids(self, date, domain):
+        """Ids of the moves of ``domain`` held back on ``date``, in one query: they are few, and a plain list of
+        ids keeps the queries that leave them out simple scans, whatever the planner's statistics."""
+        return self.sudo().search(self._collection_excluded_domain(date) & Domain(domain)).ids
+
     def _collection_exclusion_reasons(self, date):
         """{move: reason} of these moves held back on ``date`` (the first reason that applies), one query per
         reason."""

@@ -3,7 +3,6 @@ from functools import partial
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Domain
 from odoo.service.model import retrying
 from odoo.tools import SQL, format_date
 from odoo.tools.pdf import merge_pdf
@@ -111,20 +110,15 @@ class RecouvrementRun(models.Model):
             ("amount_residual_currency", "!=", 0),
             ("no_followup", "=", False),
             # plans, cases, disputes, promises…: whatever holds an invoice back on the run's date
-            ("move_id", "not in", self._get_held_move_ids()),
+            (
+                "move_id",
+                "not in",
+                self.env["account.move"]._collection_held_ids(self.date, [("company_id", "=", self.company_id.id)]),
+            ),
         ]
         if self.partner_ids:
             domain.append(("partner_id", "child_of", self.partner_ids.ids))
         return domain
-
-    def _get_held_move_ids(self):
-        """Ids of the company's invoices held back on the run's date, looked up once: they are few, and a plain
-        list keeps the open items' query a simple scan whatever the database's statistics."""
-        self.ensure_one()
-        Move = self.env["account.move"].sudo()
-        return Move.search(
-            Move._collection_excluded_domain(self.date) & Domain("company_id", "=", self.company_id.id)
-        ).ids
 
     def _get_open_items(self):
         """One dict per open move and currency, read in one query (record rules apply): move_id,

@@ -163,8 +163,11 @@ class ResPartner(models.Model):
         rows = defaultdict(list)
         # One row per debtor, due date, level and exclusion: the form never loads the invoices one by one. What
         # collection holds back (a plan, a case, a dispute…) is due, but has no next step.
-        held = self.env["account.move"]._collection_excluded_domain(today)
-        for held_back, operator in ((False, "not any"), (True, "any")):
+        held = self.env["account.move"]._collection_held_ids(
+            today,
+            [("company_id", "=", self.env.company.id), ("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+        )
+        for held_back, operator in ((False, "not in"), (True, "in")):
             for partner, due, level, excluded, residual in (
                 self.env["account.move.line"]
                 .sudo()

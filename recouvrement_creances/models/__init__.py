@@ -48,6 +48,7 @@ from . import account_move_promise
 from . import account_move_line
 from . import mail_activity
 from . import account_partial_reconcile
+from . import recouvrement_evidence_frozen_mixin
 from . import ir_attachment
 from . import mail_mail
 from . import mail_message

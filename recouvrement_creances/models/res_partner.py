@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools import AGEING_BUCKETS, ageing_bucket, block_applies, days_between, next_level
 
@@ -163,10 +164,15 @@ class ResPartner(models.Model):
         rows = defaultdict(list)
         # One row per debtor, due date, level and exclusion: the form never loads the invoices one by one. What
         # collection holds back (a plan, a case, a dispute…) is due, but has no next step.
-        held = self.env["account.move"]._collection_held_ids(
-            today,
-            [("company_id", "=", self.env.company.id), ("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+        # the invoices held back among the debtors' open ones: found from their open items (indexed by partner),
+        # never by scanning the invoices
+        open_moves = (
+            self.env["account.move.line"]
+            .sudo()
+            ._search(self._collection_open_item_domain())
+            .subselect(SQL.identifier("account_move_line", "move_id"))
         )
+        held = self.env["account.move"]._collection_held_ids(today, [("id", "in", open_moves)])
         for held_back, operator in ((False, "not in"), (True, "in")):
             for partner, due, level, excluded, residual in (
                 self.env["account.move.line"]

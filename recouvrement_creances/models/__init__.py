@@ -10,6 +10,7 @@ from . import recouvrement_action_call
 from . import recouvrement_action_escalation
 from . import recouvrement_action_evidence
 from . import recouvrement_action_portal
+from . import recouvrement_action_follow_up
 from . import recouvrement_action_line
 from . import recouvrement_promise
 from . import recouvrement_penalty
@@ -59,3 +60,6 @@ from . import res_currency
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_prevention
+from . import res_partner_case
+from . import res_partner_follow_up
+from . import res_partner_statement

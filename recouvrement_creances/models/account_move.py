@@ -211,8 +211,8 @@ class AccountMove(models.Model):
 
     def _collection_sync_levels(self):
         """Give each of these invoices, as its collection level, the highest level of the actions that reached the
-        debtor (done, or under way by a channel other than email: a call scheduled), and the date of the last
-        one. An email waiting to be sent, or that finally failed, does not count: the invoice is chased again.
+        debtor (done, or under way by a channel that is not delivered later: a call scheduled), and the date of the
+        last one. An email waiting to be sent, or that finally failed, does not count: the invoice is chased again.
 
         Collection-only fields, which nothing in the accounting depends on: written in one statement rather than
         through the invoices' write(), which re-synchronises their journal items. The credit holds of a level
@@ -234,7 +234,8 @@ class AccountMove(models.Model):
                          JOIN recouvrement_action action ON action.id = line.action_id
                          JOIN recouvrement_level level ON level.id = line.level_id
                         WHERE line.move_id IN %(ids)s AND NOT line.excluded
-                          AND (action.state = 'done' OR (action.state = 'pending' AND action.channel != 'email'))
+                          AND (action.state = 'done'
+                               OR (action.state = 'pending' AND action.channel != ALL(%(delivered_later)s)))
                    ), top AS (
                        SELECT DISTINCT ON (move_id) move_id, level_id
                          FROM reached ORDER BY move_id, offset_days DESC, date DESC
@@ -253,6 +254,7 @@ class AccountMove(models.Model):
                 RETURNING move.id, move.collection_level_id""",
                 ids=tuple(self.ids),
                 id_list=list(self.ids),
+                delivered_later=self.env["recouvrement.action"]._channels_delivered_later(),
                 uid=self.env.uid,
                 now=self.env.cr.now(),
             )

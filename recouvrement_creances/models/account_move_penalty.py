@@ -24,7 +24,7 @@ class AccountMove(models.Model):
 
     # Late-payment penalties: computed on the day, never stored (they grow every day).
     collection_penalty_amount = fields.Monetary(
-        string="Penalties Accrued to Date",
+        string="Late-Payment Penalties to Date",
         compute="_compute_collection_penalties",
         help="Late-payment penalties (businesses) or legal interest from the formal notice (individuals) "
         "accrued from the day after the due date until today or the payment.",

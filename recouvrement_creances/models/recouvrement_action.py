@@ -63,10 +63,12 @@ class RecouvrementAction(models.Model):
         tracking=True,
     )
     line_ids = fields.One2many("recouvrement.action.line", "action_id", string="Invoices", readonly=True)
-    amount_due = fields.Monetary(string="Invoiced Due", compute="_compute_amounts", store=True)
-    amount_credit = fields.Monetary(string="Credits", compute="_compute_amounts", store=True)
-    amount_total = fields.Monetary(string="Net Due", compute="_compute_amounts", store=True)
-    invoice_count = fields.Integer(string="Number of Invoices", compute="_compute_amounts", store=True)
+    # never summed over actions: an invoice chased by email and by phone is in two actions, in its own currency
+    # (the run's To Collect counts each invoice once, per currency)
+    amount_due = fields.Monetary(string="Invoiced Due", compute="_compute_amounts", store=True, aggregator=None)
+    amount_credit = fields.Monetary(string="Credits", compute="_compute_amounts", store=True, aggregator=None)
+    amount_total = fields.Monetary(string="Net Due", compute="_compute_amounts", store=True, aggregator=None)
+    invoice_count = fields.Integer(string="Number of Invoices", compute="_compute_amounts", store=True, aggregator=None)
     amount_overdue = fields.Monetary(
         string="Total Overdue", compute="_compute_amount_overdue", help="What the invoices past their due date owe."
     )
@@ -196,6 +198,15 @@ class RecouvrementAction(models.Model):
         if self.env.user.has_group("recouvrement_creances.group_recouvrement_manager"):
             return self
         return self.filtered(lambda action: not action.level_id.needs_validation)
+
+    def _filter_unattended(self):
+        """The proposed actions the daily run executes on its own: no validation needed, and a customer whose
+        follow-ups are automatic (a manual customer's wait for someone)."""
+        return self.filtered(
+            lambda action: action.state == "proposed"
+            and not action.level_id.needs_validation
+            and not action.partner_id._collection_is_manual()
+        )
 
     def _check_proposed(self):
         """Refuse, saying why, to execute actions that are not proposed any more."""

@@ -92,7 +92,9 @@ class RecouvrementAction(models.Model):
             message_of = {mail.res_id: mail.mail_message_id for mail in mails}
             for action in actions:
                 action.write({"state": "pending", "mail_message_id": message_of[action.id].id})
-        self.filtered(lambda action: action.level_id.attach_statement)._attach_statements()
+        self._apply_custom_subject()
+        self.filtered(lambda action: action._attaches_statement())._attach_statements()
+        self.filtered("attach_invoices")._attach_invoices_to_emails()
         # A recipient without a valid address fails at once, before anything is sent.
         self._sync_mail_status()
 
@@ -111,9 +113,7 @@ class RecouvrementAction(models.Model):
                 .with_context(collection_evidence=True)
                 .create(
                     {
-                        "name": action.with_context(lang=partner.lang).env._(
-                            "Statement %(partner)s.pdf", partner=partner.name
-                        ),
+                        "name": action._statement_filename(),
                         "raw": pdf,
                         "mimetype": "application/pdf",
                         "res_model": "mail.message",
@@ -122,6 +122,11 @@ class RecouvrementAction(models.Model):
                 )
             )
             action.mail_message_id.attachment_ids = [fields.Command.link(attachment.id)]
+
+    def _statement_filename(self):
+        self.ensure_one()
+        partner = self.partner_id
+        return self.with_context(lang=partner.lang).env._("Statement %(partner)s.pdf", partner=partner.name)
 
     def collection_mail_details(self):
         """The part shared by every collection email (invoices, total, how to pay), for the templates.
@@ -160,6 +165,16 @@ class RecouvrementAction(models.Model):
         if not self.level_id.charge_penalties:
             return {}
         return self.line_ids.filtered(lambda line: not line.excluded).move_id._collection_penalty_figures(self.date)
+
+    def _channels_delivered_later(self):
+        """The channels whose actions, under way, have not reached the debtor yet: they count once delivered."""
+        return ["email"]
+
+    def _get_model_description(self, model_name):
+        """The email's header reads "Your account statement", never the model's internal label."""
+        if model_name == self._name:
+            return self.env._("account statement")
+        return super()._get_model_description(model_name)
 
     def _send_mails(self, template):
         composer = (

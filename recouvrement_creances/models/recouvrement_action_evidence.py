@@ -137,9 +137,23 @@ class RecouvrementAction(models.Model):
                 "portal": [action.portal_event, action.portal_ip, checksum(action.note)]
                 if action.portal_event
                 else None,
+                # what a user wrote by hand (only when there is some: the links sealed before read the same)
+                **action._evidence_follow_up(),
             }
             for action in self
         }
+
+    def _evidence_follow_up(self):
+        """{"follow_up": ...} of what a user prepared by hand for this action, or {} when nothing was."""
+        self.ensure_one()
+        if not (
+            self.is_manual or self.custom_subject or self.custom_text or self.attach_invoices or self.attach_statement
+        ):
+            return {}
+        return {
+            "follow_up": [self.is_manual, self.custom_subject or None, checksum(self.custom_text or ""),
+                          self.attach_invoices, self.attach_statement]
+        }  # fmt: skip
 
     def _evidence_email(self):
         self.ensure_one()

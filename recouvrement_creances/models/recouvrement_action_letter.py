@@ -1,6 +1,7 @@
 import base64
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 from odoo.tools.image import image_data_uri
 
 # Days a registered letter is taken to need to reach the debtor while its acknowledgement is unknown.
@@ -126,7 +127,7 @@ class RecouvrementAction(models.Model):
                 .create(
                     {
                         "name": action._letter_filename(),
-                        "raw": pdf,
+                        "raw": action._letter_pdf_with_invoices(pdf),
                         "mimetype": "application/pdf",
                         "res_model": self._name,
                         "res_id": action.id,
@@ -191,4 +192,5 @@ class RecouvrementAction(models.Model):
 
     def _letter_filename(self):
         self.ensure_one()
-        return f"{self.date} {self.partner_id.name} {self.level_id.name}.pdf".replace("/", "-")
+        day = format_date(self.env, self.date, date_format="dd-MM-y")  # the French way, and no slash in a file name
+        return f"{self.level_id.name} – {self.partner_id.name} – {day}.pdf".replace("/", "-")

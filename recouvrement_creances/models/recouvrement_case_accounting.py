@@ -84,7 +84,13 @@ class RecouvrementCase(models.Model):
         for line in self.move_ids.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         ):
-            currency = {"currency_id": line.currency_id.id}
+            # both lines keep the invoice's due date and name it: the aged balance shows the doubtful debt in the
+            # invoice's age column, with its invoice
+            currency = {
+                "currency_id": line.currency_id.id,
+                "date_maturity": line.date_maturity,
+                "name": self.env._("Transfer to doubtful debts – %s", line.move_id.name),
+            }
             lines.append(
                 (doubtful, line.amount_residual, {**currency, "amount_currency": line.amount_residual_currency})
             )

@@ -16,6 +16,7 @@ class RecouvrementLevel(models.Model):
     offset_days = fields.Integer(
         string="Days after Due Date",
         required=True,
+        aggregator=None,  # a delay, not a quantity: never summed in lists
         help="Days after the due date when this level applies; negative before the due date.",
     )
     channel_email = fields.Boolean(string="Email")
@@ -127,6 +128,10 @@ class RecouvrementLevel(models.Model):
     @api.depends("policy_id", "name", "offset_days")
     def _compute_display_name(self):
         for level in self:
+            # with its policy: the levels of two policies share their names (dashboard, kanban, lists)
             level.display_name = self.env._(
-                "%(name)s (%(offset)+d d)", name=level.name or "", offset=level.offset_days or 0
+                "%(name)s (%(offset)+d d) · %(policy)s",
+                name=level.name or "",
+                offset=level.offset_days or 0,
+                policy=level.policy_id.name or "",
             )

@@ -114,11 +114,12 @@ class RecouvrementPaymentPlan(models.Model):
         help="If the plan breaks, the penalties waived under it may be charged again.",
     )
 
-    @api.depends("partner_id", "date")
+    @api.depends("partner_id", "date", "company_id")
     def _compute_name(self):
         for plan in self:
-            # stored: no words, so that it reads the same in every language
-            plan.name = f"{plan.partner_id.name or ''} – {plan.date or ''}"
+            # stored: no words, and the date as the company's language writes it (07/12/2026 in French)
+            day = format_date(self.env, plan.date, lang_code=plan.company_id.partner_id.lang) if plan.date else ""
+            plan.name = f"{plan.partner_id.name or ''} – {day}"
 
     @api.depends("line_ids.is_paid", "line_ids.date_due")
     def _compute_next_line_id(self):

@@ -197,13 +197,35 @@ class RecouvrementPolicy(models.Model):
             )
 
     def _compute_partner_count(self):
-        counts = dict(
-            self.env["res.partner"]._read_group(
-                [("collection_policy_id", "in", self.ids)], ["collection_policy_id"], ["__count"]
+        """The customers this policy applies to in its company: those it is set on, and those who have it by
+        default (no policy of their own, of its kind)."""
+        self.partner_count = 0
+        for company in self.company_id:
+            policies = self.filtered(lambda policy, company=company: policy.company_id == company)
+            Partner = self.env["res.partner"].with_company(company)
+            counts = dict(
+                Partner._read_group(
+                    [("collection_policy_id", "in", policies.ids)], ["collection_policy_id"], ["__count"]
+                )
             )
-        )
-        for policy in self:
-            policy.partner_count = counts.get(policy, 0)
+            by_kind = dict(Partner._read_group(self._default_customers_domain(company), ["is_company"], ["__count"]))
+            for kind in ("b2b", "b2c"):
+                default = company._collection_default_policy(kind)
+                if default in policies:
+                    counts[default] = counts.get(default, 0) + by_kind.get(kind == "b2b", 0)
+            for policy in policies:
+                policy.partner_count = counts.get(policy, 0)
+
+    @api.model
+    def _default_customers_domain(self, company):
+        """The customers of ``company`` who have no policy of their own: they get its default policy of their
+        kind (read in ``company``, the policy being company-dependent)."""
+        return [
+            ("parent_id", "=", False),
+            ("customer_rank", ">", 0),
+            ("collection_policy_id", "=", False),
+            ("company_id", "in", [False, company.id]),
+        ]
 
     def _sorted_levels(self):
         self.ensure_one()

@@ -78,9 +78,9 @@ class RecouvrementPortal(models.AbstractModel):
             "penalties": penalties,
             "overdue": invoices.filtered(lambda move: move.invoice_date_due and move.invoice_date_due < today),
             "total_due": currency.round(sum((invoices | values["credits"]).mapped("amount_residual_signed"))),
-            "total_penalties": currency.round(
-                sum(figure["penalty"] + figure["indemnity_due"] for figure in penalties.values())
-            ),
+            # the same figures as the customer's tab: the penalties to date, and the indemnity apart
+            "total_penalties": currency.round(sum(figure["accrued"] for figure in penalties.values())),
+            "total_indemnity": currency.round(sum(figure["indemnity"] for figure in penalties.values())),
             "disputes": self.env["recouvrement.dispute"].search(
                 [("company_id", "=", self.env.company.id), ("partner_id", "=", partner.commercial_partner_id.id)],
                 limit=20,

@@ -7,7 +7,7 @@ from odoo.service.model import retrying
 from odoo.tools import SQL, format_date
 from odoo.tools.pdf import merge_pdf
 
-from ..tools import action_level, days_between, reached_level
+from ..tools import action_level, action_totals, days_between, reached_level
 
 DEFAULT_BATCH_SIZE = 100
 
@@ -42,6 +42,12 @@ class RecouvrementRun(models.Model):
     action_count = fields.Integer(compute="_compute_action_counts")
     proposed_count = fields.Integer(string="To Review", compute="_compute_action_counts")
     executed_count = fields.Integer(string="Executed", compute="_compute_action_counts")
+    amount_summary = fields.Char(
+        string="To Collect",
+        compute="_compute_amount_summary",
+        help="What the debtors of this run owe, per currency, each invoice counted once: an invoice chased by "
+        "email and by phone is one debt.",
+    )
     execution_problems = fields.Text(
         compute="_compute_execution_problems",
         help="What the proposed actions lack to be executed: a letter's address, a penalty's rate, ...",
@@ -63,6 +69,29 @@ class RecouvrementRun(models.Model):
             run.proposed_count = counts[run, "proposed"]
             run.executed_count = sum(counts[run, state] for state in ("pending", "done", "failed"))
             run.action_count = run.proposed_count + run.executed_count + counts[run, "cancelled"]
+
+    def _compute_amount_summary(self):
+        """Per currency: the net due of the invoices and credits the run's actions list (cancelled actions and
+        excluded lines left out), each document once, and the number of invoices."""
+        totals = defaultdict(lambda: defaultdict(list))
+        for run, currency, _move, residual in self.env["recouvrement.action.line"]._read_group(
+            [("action_id.run_id", "in", self.ids), ("action_id.state", "!=", "cancelled"), ("excluded", "=", False)],
+            ["action_id.run_id", "action_id.currency_id", "move_id"],
+            ["amount_residual:max"],
+        ):
+            totals[run][currency].append(residual)
+        for run in self:
+            run.amount_summary = (
+                " · ".join(
+                    self.env._(
+                        "%(amount)s, %(count)s invoice(s)",
+                        amount=currency.format(action_totals(residuals)[2]),
+                        count=action_totals(residuals)[3],
+                    )
+                    for currency, residuals in sorted(totals[run].items(), key=lambda item: item[0].name)
+                )
+                or False
+            )
 
     def _compute_execution_problems(self):
         for run in self:
@@ -280,6 +309,41 @@ class RecouvrementRun(models.Model):
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
 
+    def _prepare_manual_action_vals(self, level, channels, give_level):
+        """Action values of a follow-up sent by hand outside the schedule (the follow-up wizard), for the run's
+        debtors: every open item, written with ``level``'s text, one action per currency and channel. Only with
+        ``give_level`` do the invoices that reached ``level`` and do not have it yet get it."""
+        self.ensure_one()
+        by_debtor = defaultdict(list)
+        for item in self._get_open_items():
+            by_debtor[item["partner_id"], item["currency_id"]].append(item)
+        partners = self.env["res.partner"].browse({partner_id for partner_id, _currency in by_debtor})
+        currencies = self.env["res.currency"].browse({currency_id for _partner, currency_id in by_debtor})
+        vals_list = []
+        for (partner_id, currency_id), items in by_debtor.items():
+            partner, currency = partners.browse(partner_id), currencies.browse(currency_id)
+            line_vals = [
+                self._prepare_line_vals(item, level if give_level and self._reaches(item, level) else False)
+                for item in items
+                if item["residual"] < 0 or item["move_type"] in ("out_invoice", "out_receipt")
+            ]
+            if currency.compare_amounts(sum(vals["amount_residual"] for vals in line_vals), 0) <= 0:
+                continue
+            recipient = partner._collection_recipient()
+            vals_list += [
+                self._prepare_action_vals(partner, currency, level, channel, recipient, line_vals)
+                for channel in channels
+            ]
+        return vals_list
+
+    def _reaches(self, item, level):
+        """Whether the open invoice ``item`` has reached ``level`` on the run's date without having it yet."""
+        return (
+            item["residual"] > 0
+            and days_between(item["due"], self.date) >= level.offset_days
+            and (item["level_offset"] is None or item["level_offset"] < level.offset_days)
+        )
+
     # ------------------------------------------------------------------
     # Execution
     # ------------------------------------------------------------------
@@ -386,8 +450,7 @@ class RecouvrementRun(models.Model):
         for company in companies:
             run = retrying(partial(self._cron_propose, company, today), self.env).with_company(company)
             self.env["ir.cron"]._commit_progress(remaining=len(companies))
-            auto = run.action_ids.filtered(lambda a: a.state == "proposed" and not a.level_id.needs_validation)
-            run._execute_actions(auto, commit=True)
+            run._execute_actions(run.action_ids._filter_unattended(), commit=True)
             run._schedule_review_activity()
             self.env["ir.cron"]._commit_progress(1)
 

@@ -14,6 +14,7 @@ COLLECTION_EDITABLE_FIELDS = {
     "collection_block_reason",
     "collection_block_until",
     "collection_penalty_rate",
+    "collection_mode",
 }
 # The mandate of a collection agency and the credit insurance of a customer: written by collection managers only.
 COLLECTION_MANAGER_FIELDS = {
@@ -117,6 +118,11 @@ class ResPartner(models.Model):
         "recouvrement.level", string="Next Action", compute="_compute_collection_status"
     )
     collection_next_date = fields.Date(string="Next Action Date", compute="_compute_collection_status")
+    collection_next_step = fields.Char(
+        string="Next Step",
+        compute="_compute_collection_status",
+        help="The next reminder level, or what holds the debt instead (the stage of a contentious case).",
+    )
     collection_portal_access_ids = fields.One2many(
         "recouvrement.portal.access",
         "partner_id",
@@ -126,7 +132,7 @@ class ResPartner(models.Model):
     collection_action_count = fields.Integer(compute="_compute_collection_action_count")
     collection_user_is_manager = fields.Boolean(compute="_compute_collection_user_is_manager")
     collection_penalty_amount = fields.Monetary(
-        string="Penalties Accrued to Date",
+        string="Late-Payment Penalties to Date",
         compute="_compute_collection_penalties",
         currency_field="collection_currency_id",
     )
@@ -200,6 +206,7 @@ class ResPartner(models.Model):
             partner.collection_level_id = max(levels, key=lambda level: level.offset_days, default=Level)
             partner.collection_next_level_id = next_level
             partner.collection_next_date = next_date
+            partner.collection_next_step = next_level.display_name if next_level else False
 
     @api.model
     def _collection_next_steps(self, policy, debts):

@@ -6,7 +6,9 @@ from ..tools import AGED_COLUMNS
 
 class RecouvrementAgedBalance(models.Model):
     """The aged balance: every open receivable item, in company currency, in the column of its days overdue.
-    Its total is the balance of the receivable accounts, to the cent: an item is its line's residual."""
+    Its total is the balance of the receivable and doubtful debts accounts (411 and 416), to the cent: an item is
+    its line's residual. A transfer to doubtful debts keeps its invoice's due date, so the debt stays in its age
+    column."""
 
     _name = "recouvrement.aged.balance"
     _description = "Aged Receivable Balance"
@@ -62,13 +64,27 @@ class RecouvrementAgedBalance(models.Model):
         return SQL("(%s::date - COALESCE(line.date_maturity, line.date))", fields.Date.context_today(self))
 
     def _open_item_sql(self):
-        """SQL condition: ``line`` (joined with its ``account``) is an open receivable item."""
+        """SQL condition: ``line`` (joined with its ``account``) is an open receivable item, on a receivable account
+        or on a company's doubtful debts account (416, not a receivable account in the French chart): a doubtful
+        debt is still owed."""
         return SQL(
             """line.parent_state = 'posted'
-               AND account.account_type = 'asset_receivable'
+               AND (account.account_type = 'asset_receivable' OR account.id = ANY(%s))
                AND line.reconciled IS NOT TRUE
-               AND line.amount_residual != 0"""
+               AND line.amount_residual != 0""",
+            self._doubtful_account_ids(),
         )
+
+    def _doubtful_account_ids(self):
+        """The doubtful debts accounts of the user's companies (configured, else the French chart's)."""
+        companies = (self.env.companies | self.env.user.company_ids).sudo()
+        return [
+            account.id
+            for account in (
+                company._collection_doubtful_account("doubtful", raise_if_missing=False) for company in companies
+            )
+            if account
+        ]
 
     def _aged_column(self, days, first, last):
         """SQL: the residual of ``line`` if it is in the column of ``first`` to ``last`` days overdue, else 0."""

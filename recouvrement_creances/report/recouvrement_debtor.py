@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -47,3 +48,9 @@ class RecouvrementDebtor(models.Model):
     def action_open_partner(self):
         self.ensure_one()
         return self.partner_id._get_records_action(name=self.partner_id.display_name)
+
+    def action_follow_up(self):
+        """The follow-up of this debtor: preview, edit, send and print."""
+        if len(self) != 1:
+            raise UserError(self.env._("Follow up one debtor at a time."))
+        return self.partner_id.with_company(self.company_id).action_collection_follow_up()

@@ -303,12 +303,14 @@ class TestBadPlans(BadInputCommon):
         cases = [
             (
                 {"move_ids": [Command.set((self.invoice | self.other_invoice).ids)]},
-                f"Échéancier « Debtor One – {self.today} » : seules des factures de Debtor One peuvent être choisies "
+                f"Échéancier « Debtor One – {self.today:%d/%m/%Y} » : "
+                "seules des factures de Debtor One peuvent être choisies "
                 f"(refusées : {self.other_invoice.name}, de Débiteur Deux).",
             ),
             (
                 {"move_ids": [Command.set(self.paid_invoice.ids)]},
-                f"Échéancier « Debtor One – {self.today} » : seules des factures client comptabilisées et restant à "
+                f"Échéancier « Debtor One – {self.today:%d/%m/%Y} » : "
+                "seules des factures client comptabilisées et restant à "
                 f"payer peuvent être choisies (refusées : {self.paid_invoice.name}).",
             ),
             (
@@ -340,7 +342,7 @@ class TestBadPlans(BadInputCommon):
             .create(self._wizard_vals(move_ids=[Command.set(second.ids)], installment_count=2))
             .action_create_plan()["res_id"]
         )
-        label = f"Échéancier « Debtor One – {plan.date} »"
+        label = f"Échéancier « Debtor One – {plan.date:%d/%m/%Y} »"
         lines = lambda: self.count("recouvrement.payment.plan.line", [("plan_id", "=", draft.id)])  # noqa: E731
         tomorrow = self.today + timedelta(days=1)
         for user, record, values, message, unchanged in [
@@ -506,7 +508,7 @@ class TestBadConfiguration(BadInputCommon):
     def test_refused_levels(self):
         level = self.levels[14]
         Level = self.as_user(self.fr_manager)["recouvrement.level"]
-        label = "Niveau de relance « Première relance (+14 j) »"
+        label = "Niveau de relance « Première relance (+14 j) · Professionnels (B2B) »"
         for values, message in [
             (
                 {"offset_days": 10**12},
@@ -1165,7 +1167,8 @@ class TestBadInputJsonRpc(BadInputCommon, HttpCase):
             "recouvrement.level",
             "write",
             [level.ids, {"offset_days": 10**12}],
-            "Niveau de relance « Première relance (+14 j) » : le champ « Jours après l'échéance » doit être compris "
+            "Niveau de relance « Première relance (+14 j) · Professionnels (B2B) » : "
+            "le champ « Jours après l'échéance » doit être compris "
             "entre "
             f"-3{NBSP}650 et 3{NBSP}650 (1{NBSP}000{NBSP}000{NBSP}000{NBSP}000).",
             record=level,

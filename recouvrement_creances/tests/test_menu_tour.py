@@ -41,6 +41,32 @@ class TestTours(HttpCase):
         """The admin (working in French) opens the collection menu and sees overdue invoices."""
         self.start_tour("/odoo", "recouvrement_menu_tour", login="admin")
 
+    def test_collector_follows_a_customer_up_by_hand(self):
+        collector = new_test_user(
+            self.env,
+            "follow_up_tour",
+            groups="recouvrement_creances.group_recouvrement_agent,account.group_account_invoice",
+            lang="fr_FR",
+            tz="Europe/Paris",
+        )
+        debtor = self._debtor("Tour Relance SARL")
+        invoice = self._overdue_invoice(debtor, 20)
+        self.start_tour(f"/odoo/res.partner/{debtor.id}", "recouvrement_follow_up_tour", login=collector.login)
+        action = self.env["recouvrement.action"].search([("partner_id", "=", debtor.id)])
+        self.assertRecordValues(
+            action,
+            [
+                {
+                    "channel": "email",
+                    "state": "pending",
+                    "is_manual": True,
+                    "custom_text": "Suite à notre appel de ce matin, voici le détail.",
+                }
+            ],
+        )
+        self.assertIn("Suite à notre appel de ce matin", str(action.mail_message_id.body))
+        self.assertFalse(invoice.collection_level_id, "a follow-up outside the schedule gives no level")
+
     def test_manager_reviews_excludes_and_executes(self):
         debtor_a, debtor_b = self._debtor("Tour Debtor A"), self._debtor("Tour Debtor B")
         self._overdue_invoice(debtor_a, 20)

@@ -6,3 +6,4 @@ from . import recouvrement_penalty_wizard_line
 from . import recouvrement_payment_plan_wizard
 from . import recouvrement_insurer_indemnity_wizard
 from . import recouvrement_case_accounting_wizard
+from . import recouvrement_follow_up_wizard

@@ -42,6 +42,14 @@ export class RecouvrementDashboard extends Component {
         return position === "before" ? `${symbol}\u00a0${value}` : `${value}\u00a0${symbol}`;
     }
 
+    days(value) {
+        return value === null || value === undefined ? "–" : formatFloat(value, { digits: [false, 1] });
+    }
+
+    count(value) {
+        return formatFloat(value || 0, { digits: [false, 0] });
+    }
+
     percent(value) {
         return value === null || value === undefined ? "–" : `${formatFloat(value, { digits: [false, 1] })} %`;
     }

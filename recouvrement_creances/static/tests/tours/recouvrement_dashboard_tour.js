@@ -8,6 +8,10 @@ registry.category("web_tour.tours").add("recouvrement_dashboard_tour", {
             trigger: ".o_recouvrement_dashboard .o_recouvrement_total",
         },
         {
+            content: "The DSO is written the French way (a decimal comma, never a point)",
+            trigger: ".o_recouvrement_dso:contains(' jours'):not(:contains('.'))",
+        },
+        {
             content: "The customer that weighs most is in the top debtors",
             trigger: '.o_recouvrement_top tr:contains("Tour Tableau de Bord")',
         },

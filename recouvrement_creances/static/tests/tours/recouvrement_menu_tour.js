@@ -25,6 +25,12 @@ registry.category("web_tour.tours").add("recouvrement_menu_tour", {
             trigger: '.o_data_row:contains("Fromagerie de Savoie SA")',
         },
         {
+            content: "The list shows what remains due, the days late, the level and the next step",
+            trigger:
+                '.o_list_renderer:has(th:contains("Reste dû")):has(th:contains("Jours de retard"))' +
+                ':has(th:contains("Niveau de relance")):has(th:contains("Date de la prochaine relance"))',
+        },
+        {
             content: "An invoice not yet due is not listed",
             trigger: '.o_list_renderer:not(:has(.o_data_row:contains("Soleil Informatique SAS")))',
         },

@@ -87,9 +87,8 @@ registry.category("web_tour.tours").add("recouvrement_call_tour", {
             run: "click",
         },
         {
-            content: "Open the group of calls in progress",
-            trigger: '.o_group_header:contains("En cours")',
-            run: "click",
+            content: "The worklist opens with its groups unfolded: the calls in progress are listed at once",
+            trigger: '.o_group_header.o_group_open:contains("En cours")',
         },
         {
             content: "Open the call",

@@ -46,6 +46,12 @@ build_demo_db() {
         say "Installing the demo payment provider (payment_demo)"
         odoo_checked "${tmp}" "${log}" -i payment_demo
     fi
+    # Odoo's sms comes with mail, and the SMS bridge with the addon (its demo SMS stays queued, then in error: no
+    # IAP from here); an earlier version of the addon (the upgrade check) has no SMS bridge
+    case "$(psql -XtAc "SELECT state FROM ir_module_module WHERE name = '${SMS_BRIDGE}'" "${tmp}")" in
+        installed|"") ;;
+        *) die "${SMS_BRIDGE} was not installed with ${ADDON} and sms (log: ${log})." ;;
+    esac
     [ "$(psql -XtAc "SELECT demo FROM ir_module_module WHERE name = '${ADDON}'" "${tmp}")" \
         = "$([ "${demo}" = demo ] && echo t || echo f)" ] \
         || die "The demo data of ${ADDON} is not as asked (${demo}) (log: ${log})."

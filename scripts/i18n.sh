@@ -6,7 +6,7 @@ source "${ROOT}/scripts/db.sh"
 DB="${DB:-recouvrement_demo}"
 SALE_DB="${DB}_sale"
 db_exists "${DB}" || die "No database ${DB}: run 'make run' once first."
-odoo_checked "${DB}" "${LOG_DIR}/i18n.log" -u "${ADDON}"
+odoo_checked "${DB}" "${LOG_DIR}/i18n.log" -u "${ADDON},${SMS_BRIDGE}"
 addon_hash > "${LOCAL}/${DB}.addon-hash"
 if db_exists "${SALE_DB}"; then
     odoo_checked "${SALE_DB}" "${LOG_DIR}/i18n.log" -u "${ADDON},${SALE_BRIDGE}"
@@ -22,3 +22,4 @@ export_merge() {  # DB ADDON
 }
 export_merge "${DB}" "${ADDON}"
 export_merge "${SALE_DB}" "${SALE_BRIDGE}"
+export_merge "${DB}" "${SMS_BRIDGE}"  # the demo database has sms, hence its bridge

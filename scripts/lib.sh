@@ -14,6 +14,7 @@ ODOO_CONF="${LOCAL}/odoo.conf"
 PORT="${PORT:-8069}"
 ADDON=recouvrement_creances
 SALE_BRIDGE=recouvrement_creances_sale  # auto-installed with sale
+SMS_BRIDGE=recouvrement_creances_sms    # auto-installed with sms
 
 say()  { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }
@@ -42,7 +43,7 @@ odoo() {
 
 # A hash of the addon's source: used to decide whether a database needs an update.
 addon_hash() {
-    (cd "${ROOT}" && find "${ADDON}" "${SALE_BRIDGE}" -type f ! -name '*.pyc' -print0 | sort -z \
+    (cd "${ROOT}" && find "${ADDON}" "${SALE_BRIDGE}" "${SMS_BRIDGE}" -type f ! -name '*.pyc' -print0 | sort -z \
         | xargs -0 sha256sum | sha256sum | cut -c1-16)
 }
 

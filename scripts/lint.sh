@@ -9,9 +9,9 @@ say "ruff format --check"
 say "ruff check"
 "${VENV}/bin/ruff" check . || status=1
 say "pylint-odoo"
-PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/pylint" --rcfile=.pylintrc "${ADDON}" "${SALE_BRIDGE}" test_recouvrement_channel || status=1
+PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/pylint" --rcfile=.pylintrc "${ADDON}" "${SALE_BRIDGE}" "${SMS_BRIDGE}" test_recouvrement_channel || status=1
 say "French translation complete"
-for addon in "${ADDON}" "${SALE_BRIDGE}"; do
+for addon in "${ADDON}" "${SALE_BRIDGE}" "${SMS_BRIDGE}"; do
     "${VENV}/bin/python" scripts/i18n.py check "${addon}/i18n/${addon}.pot" "${addon}/i18n/fr.po" || status=1
 done
 [ "${status}" -eq 0 ] && say "lint: all clean" || die "lint: problems found (see above)."

@@ -27,6 +27,13 @@ if ! db_exists "${DB}"; then
 elif [ "$(cat "${LOCAL}/${DB}.addon-hash" 2>/dev/null)" != "$(addon_hash)" ]; then
     say "The addon changed: updating ${ADDON} in ${DB}"
     odoo_checked "${DB}" "${LOG_DIR}/update-${DB}.log" -u "${ADDON}"
+    if [ "$(psql -XtAc "SELECT state FROM ir_module_module WHERE name = '${SMS_BRIDGE}'" "${DB}")" != installed ]; then
+        # a database built before the SMS bridge existed: Odoo's sms is there already, so it did not come by itself
+        say "Installing ${SMS_BRIDGE} in ${DB}"
+        odoo_checked "${DB}" "${LOG_DIR}/update-${DB}.log" -i "${SMS_BRIDGE}"
+    else
+        odoo_checked "${DB}" "${LOG_DIR}/update-${DB}.log" -u "${SMS_BRIDGE}"
+    fi
     addon_hash > "${LOCAL}/${DB}.addon-hash"
 fi
 

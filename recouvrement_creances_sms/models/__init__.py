@@ -1,0 +1,2 @@
+from . import recouvrement_level
+from . import recouvrement_action

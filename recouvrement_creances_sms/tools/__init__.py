@@ -1,0 +1,1 @@
+from .sms_count import sms_length

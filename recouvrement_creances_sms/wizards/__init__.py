@@ -1,0 +1,1 @@
+from . import recouvrement_follow_up_wizard

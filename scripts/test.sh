@@ -15,6 +15,28 @@ BARE_DB="recouvrement_bare_${RUN_ID}"
 TEST_LOG="${LOG_DIR}/test-${RUN_ID}.log"
 JUNIT="${LOG_DIR}/test-${RUN_ID}.xml"
 JUNIT_SALE="${LOG_DIR}/test-sale-${RUN_ID}.xml"
+JUNIT_ODOO="${LOG_DIR}/test-odoo-${RUN_ID}.xml"
+JUNIT_ODOO_SALE="${LOG_DIR}/test-odoo-sale-${RUN_ID}.xml"
+# Odoo's own test files for what the addon extends: invoices (posting, credit notes, the invoice report and its
+# sending, the portal), payments and their registration, reconciliation, customers; sale's credit limit and
+# invoicing.
+ODOO_ACCOUNT_TESTS=(
+    account/tests/test_account_move_out_invoice.py
+    account/tests/test_account_move_out_refund.py
+    account/tests/test_account_move_reconcile.py
+    account/tests/test_account_payment_register.py
+    account/tests/test_account_payment_method_line.py
+    account/tests/test_account_move_payments_widget.py
+    account/tests/test_account_invoice_report.py
+    account/tests/test_ir_actions_report.py
+    account/tests/test_account_move_send.py
+    account/tests/test_portal_invoice.py
+    account/tests/test_account_partner.py
+)
+ODOO_SALE_TESTS=(
+    sale/tests/test_credit_limit.py
+    sale/tests/test_sale_to_invoice.py
+)
 
 cleanup() {
     local db
@@ -60,11 +82,26 @@ PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -
 sale_rc=$?
 PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -rfEs -W ignore::DeprecationWarning \
     --odoo-config="${LOCAL}/odoo-test.conf" --odoo-database="${TEST_DB}" --odoo-http \
-    --junitxml="${JUNIT}" "${ROOT}/${ADDON}/tests" "${ROOT}/test_recouvrement_channel/tests"
+    --junitxml="${JUNIT}" "${ROOT}/${ADDON}/tests" "${ROOT}/${SMS_BRIDGE}/tests" "${ROOT}/test_recouvrement_channel/tests"
 pytest_rc=$?
+
+# 5. Odoo's own tests of what the addon extends, run with the addon installed (the list is in the README): a
+#    failure there is a regression of the addon. Accounting on the test database, sale on the one with sale.
+say "Running Odoo's own tests of what the addon extends"
+odoo_tests() {  # DB JUNIT TEST_FILE...
+    local db="$1" junit="$2"; shift 2
+    PYTHONPATH="${ODOO_SRC}" "${VENV}/bin/python" -m pytest -p no:cacheprovider -q -rfEs -W ignore::DeprecationWarning \
+        --odoo-config="${LOCAL}/odoo-test.conf" --odoo-database="${db}" --odoo-http \
+        --junitxml="${junit}" "${@/#/${ODOO_ADDONS}/}"
+}
+odoo_tests "${TEST_DB}" "${JUNIT_ODOO}" "${ODOO_ACCOUNT_TESTS[@]}"
+odoo_account_rc=$?
+odoo_tests "${BARE_DB}" "${JUNIT_ODOO_SALE}" "${ODOO_SALE_TESTS[@]}"
+odoo_sale_rc=$?
 set -e
 
-read -r total failed errors skipped < <("${VENV}/bin/python" - "${JUNIT}" "${JUNIT_SALE}" <<'PY'
+junit_sums() {  # JUNIT...: total failed errors skipped
+    "${VENV}/bin/python" - "$@" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
 sums = [0, 0, 0, 0]
@@ -79,13 +116,19 @@ for path in sys.argv[1:]:
         sums[index] += sum(int(s.get(key, 0)) for s in suites)
 print(*sums)
 PY
-)
+}
+read -r total failed errors skipped < <(junit_sums "${JUNIT}" "${JUNIT_SALE}" "${JUNIT_ODOO}" "${JUNIT_ODOO_SALE}")
+read -r odoo_total odoo_failed odoo_errors odoo_skipped < <(junit_sums "${JUNIT_ODOO}" "${JUNIT_ODOO_SALE}")
 passed=$(( total - failed - errors - skipped ))
 log_errors="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "${TEST_LOG}" 2>/dev/null || true)"
 
 status=0
 [ "${pytest_rc}" -eq 0 ] || { warn "pytest exited with ${pytest_rc}."; status=1; }
 [ "${sale_rc}" -eq 0 ] || { warn "pytest of ${SALE_BRIDGE} exited with ${sale_rc}."; status=1; }
+[ "${odoo_account_rc}" -eq 0 ] || { warn "Odoo's own accounting tests exited with ${odoo_account_rc}."; status=1; }
+[ "${odoo_sale_rc}" -eq 0 ] || { warn "Odoo's own sale tests exited with ${odoo_sale_rc}."; status=1; }
+[ "${odoo_total}" -gt 0 ] || { warn "None of Odoo's own tests ran."; status=1; }
+say "Odoo's own tests, with the addon installed: $(( odoo_total - odoo_failed - odoo_errors - odoo_skipped )) passed, $(( odoo_failed + odoo_errors )) failed, ${odoo_skipped} skipped (of ${odoo_total})"
 [ "${total}" -gt 0 ] || { warn "No test ran."; status=1; }
 [ "${skipped}" -eq 0 ] || { warn "${skipped} test(s) skipped: a skipped test proves nothing (browser missing?)."; status=1; }
 if [ "${log_errors:-0}" -gt 0 ]; then

@@ -44,6 +44,11 @@ def checks(env, executed):
         len(set(evidence.search([("kind", "=", "action")]).mapped("res_id"))) == int(executed),
     )
     yield "the evidence chain intact", evidence._check_chain(company) is None
+    plans = env["recouvrement.payment.plan"].search([])
+    yield (
+        f"the {len(plans)} payment plans named with a French date",
+        bool(plans) and all(plan.name.endswith(plan.date.strftime("%d/%m/%Y")) for plan in plans),
+    )
 
 
 def main(conf, db, executed):

@@ -4,7 +4,8 @@
 
 Logs in as admin/admin, then opens each path (relative to URL) and saves OUTDIR/name.png.
 SHOT_WIDTH (default 1440, e.g. 390 for a phone) sets the window width; SHOT_ANONYMOUS=1 opens the paths
-without logging in (a debtor's tokenized link); SHOT_FULL=1 captures the whole page, not only the window.
+without logging in (a debtor's tokenized link); SHOT_FULL=1 captures the whole page, not only the window;
+SHOT_WAIT (default 4) is the seconds waited after each page load and each click (longer on a busy machine).
 A path may end with ``#click:CSS`` (repeated: one click after the other) to click elements before the
 screenshot.
 Uses the Chrome DevTools protocol through websocket-client (a test dependency).
@@ -77,7 +78,8 @@ class Browser:
             if message.get("id") == self.counter:
                 return message.get("result", {})
 
-    def shot(self, url, path, wait=4.0):
+    def shot(self, url, path, wait=None):
+        wait = wait or float(os.environ.get("SHOT_WAIT", 4.0))
         url, *clicks = url.split("#click:")
         self.call("Page.navigate", url=url)
         time.sleep(wait)

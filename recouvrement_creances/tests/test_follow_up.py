@@ -115,6 +115,18 @@ class TestFollowUp(RecouvrementCommon):
         self.assertIn(f"/web/content/{notice.letter_attachment_id.id}", result["url"])
         self.assertIn("Dernier délai avant saisine du tribunal.", pdf_text(notice.letter_attachment_id.raw))
 
+    def test_a_debtor_past_the_last_written_level_opens_on_a_level_that_writes(self):
+        legal = self.policy_b2b.level_ids.filtered(lambda level: level.escalation != "none")[:1]
+        self.assertFalse(legal.mail_template_id, "the legal escalation writes no email")
+        self.invoice.sudo().collection_level_id = legal
+        with freeze_time(date(2026, 7, 1)):
+            values = self.Wizard._values_for_partner(self.debtor)
+        level = self.env["recouvrement.level"].browse(values["level_id"])
+        self.assertTrue(level.mail_template_id)
+        self.assertEqual(
+            level, self.policy_b2b.level_ids.filtered("mail_template_id").sorted("offset_days")[-1:], "the highest"
+        )
+
     def test_bad_input_is_refused_and_nothing_is_written(self):
         with freeze_time(date(2026, 3, 20)):
             values = {**self.Wizard._values_for_partner(self.debtor), "send_email": False, "send_letter": False}

@@ -23,6 +23,16 @@ class TestTours(HttpCase):
         move.action_post()
         return move
 
+    def _collector(self, login, groups=""):
+        """A French-speaking collector (a collection agent, and ``groups``)."""
+        return new_test_user(
+            self.env,
+            login,
+            groups=",".join(filter(None, ["recouvrement_creances.group_recouvrement_agent", groups])),
+            lang="fr_FR",
+            tz="Europe/Paris",
+        )
+
     def _debtor(self, name, **vals):
         return self.env["res.partner"].create(
             {
@@ -42,13 +52,7 @@ class TestTours(HttpCase):
         self.start_tour("/odoo", "recouvrement_menu_tour", login="admin")
 
     def test_collector_follows_a_customer_up_by_hand(self):
-        collector = new_test_user(
-            self.env,
-            "follow_up_tour",
-            groups="recouvrement_creances.group_recouvrement_agent,account.group_account_invoice",
-            lang="fr_FR",
-            tz="Europe/Paris",
-        )
+        collector = self._collector("follow_up_tour", "account.group_account_invoice")
         debtor = self._debtor("Tour Relance SARL")
         invoice = self._overdue_invoice(debtor, 20)
         self.start_tour(f"/odoo/res.partner/{debtor.id}", "recouvrement_follow_up_tour", login=collector.login)
@@ -88,13 +92,7 @@ class TestTours(HttpCase):
         self.assertTrue(actions.filtered(lambda a: a.partner_id == debtor_a).mail_message_id)
 
     def test_collector_logs_a_promise(self):
-        collector = new_test_user(
-            self.env,
-            "collector_tour",
-            groups="recouvrement_creances.group_recouvrement_agent",
-            lang="fr_FR",
-            tz="Europe/Paris",
-        )
+        collector = self._collector("collector_tour")
         debtor = self._debtor("Tour Caller")
         debtor.collection_user_id = collector
         invoice = self._overdue_invoice(debtor, 31)
@@ -137,13 +135,7 @@ class TestTours(HttpCase):
         self.assertEqual(charge.invoice_id.state, "posted")
 
     def test_collector_negotiates_a_payment_plan(self):
-        collector = new_test_user(
-            self.env,
-            "plan_collector",
-            groups="recouvrement_creances.group_recouvrement_agent",
-            lang="fr_FR",
-            tz="Europe/Paris",
-        )
+        collector = self._collector("plan_collector")
         debtor = self._debtor("Tour Plan")
         invoice = self._overdue_invoice(debtor, 40)
         self.start_tour(
@@ -156,13 +148,7 @@ class TestTours(HttpCase):
         self.assertEqual(plan.line_ids.mapped("amount"), [225.0, 225.0, 225.0, 225.0])
 
     def test_collector_moves_a_case_and_builds_its_evidence(self):
-        new_test_user(
-            self.env,
-            "case_collector",
-            groups="recouvrement_creances.group_recouvrement_agent",
-            lang="fr_FR",
-            tz="Europe/Paris",
-        )
+        self._collector("case_collector")
         debtor = self._debtor("Tour Contentieux")
         invoice = self._overdue_invoice(debtor, 200)
         case = self.env["recouvrement.case"]._open_for_moves(invoice)

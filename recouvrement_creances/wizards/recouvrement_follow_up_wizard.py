@@ -75,7 +75,7 @@ class RecouvrementFollowUpWizard(models.TransientModel):
         policy = partner._collection_policy()
         if not policy:
             raise UserError(self.env._("%s has no collection policy: choose one on the customer.", partner.name))
-        level = partner.collection_level_id or partner.collection_next_level_id or policy._sorted_levels()[:1]
+        level = self._default_level(policy, partner.collection_level_id or partner.collection_next_level_id)
         channels = level._get_channels()
         return {
             "partner_id": partner.id,
@@ -84,6 +84,14 @@ class RecouvrementFollowUpWizard(models.TransientModel):
             "send_letter": any(channel in LETTERS for channel in channels),
             "attach_statement": level.attach_statement,
         }
+
+    @api.model
+    def _default_level(self, policy, reached):
+        """The level whose text a follow-up by hand uses by default: the highest one that writes to the debtor
+        (an email template), up to the level ``reached``; else the policy's first that writes."""
+        writing = policy._sorted_levels().filtered("mail_template_id")
+        below = writing.filtered(lambda level: not reached or level.offset_days <= reached.offset_days)
+        return below[-1:] or writing[:1] or reached or policy._sorted_levels()[:1]
 
     @api.model
     def _values_for_action(self, action):

@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("recouvrement_penalty_tour", {
         },
         {
             content: "The penalties accrued to date are shown",
-            trigger: 'label:contains("Pénalités courues à ce jour")',
+            trigger: 'label:contains("Pénalités de retard à ce jour")',
         },
         {
             content: "Invoice the penalties",

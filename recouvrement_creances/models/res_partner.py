@@ -154,9 +154,13 @@ class ResPartner(models.Model):
 
     def _collection_open_item_domain(self):
         """Open receivable lines of these debtors' posted invoices in the current company."""
+        return [("partner_id", "in", self.commercial_partner_id.ids), *self._collection_company_open_item_domain()]
+
+    @api.model
+    def _collection_company_open_item_domain(self):
+        """Open receivable lines of posted customer invoices in the current company, whoever the debtor."""
         return [
             ("company_id", "=", self.env.company.id),
-            ("partner_id", "in", self.commercial_partner_id.ids),
             ("parent_state", "=", "posted"),
             ("account_type", "=", "asset_receivable"),
             ("reconciled", "=", False),

@@ -1,6 +1,10 @@
+import operator as op
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
+
+COMPARISONS = {"<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge, "=": op.eq}
 
 
 class ResPartner(models.Model):
@@ -26,22 +30,11 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.commercial_partner_id.collection_mode == "manual"
 
+    @api.model
     def _collection_debtors_search(self, extra_domain=()):
-        """The query of the debtors with an open receivable item in the current company (and ``extra_domain`` on
-        the items)."""
+        """The query of the open receivable items of every debtor in the current company (and ``extra_domain``)."""
         return (
-            self.env["account.move.line"]
-            .sudo()
-            ._search(
-                [
-                    ("company_id", "=", self.env.company.id),
-                    ("parent_state", "=", "posted"),
-                    ("account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("move_id.move_type", "=", "out_invoice"),
-                    *extra_domain,
-                ]
-            )
+            self.env["account.move.line"].sudo()._search([*self._collection_company_open_item_domain(), *extra_domain])
         )
 
     def _collection_positive_search(self, operator, value):
@@ -71,20 +64,15 @@ class ResPartner(models.Model):
         return Domain("id", "in" if positive else "not in", held)
 
     def _search_collection_next_date(self, operator, value):
-        if operator not in ("<", "<=", ">", ">=", "="):
+        if operator not in COMPARISONS:
             return NotImplemented
-        date = fields.Date.to_date(value)
-        compare = {
-            "<": lambda day: day < date,
-            "<=": lambda day: day <= date,
-            ">": lambda day: day > date,
-            ">=": lambda day: day >= date,
-            "=": lambda day: day == date,
-        }[operator]
+        date, compare = fields.Date.to_date(value), COMPARISONS[operator]
         return Domain(
             "id",
             "in",
-            self._collection_partners_matching(lambda p: p.collection_next_date and compare(p.collection_next_date)),
+            self._collection_partners_matching(
+                lambda p: p.collection_next_date and compare(p.collection_next_date, date)
+            ),
         )
 
     @api.model

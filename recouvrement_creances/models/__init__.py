@@ -38,6 +38,7 @@ from . import recouvrement_portal
 from . import recouvrement_portal_plan
 from . import recouvrement_portal_throttle
 from . import ir_http
+from . import ir_qweb
 from . import recouvrement_evidence
 from . import account_move
 from . import account_move_penalty

@@ -287,6 +287,21 @@ class AccountMove(models.Model):
                 )
             )
             missing.invalidate_recordset(["access_token"])
+            self.fetch(["access_token"])
+
+    @api.model
+    def _collection_mail_fields(self):
+        """What a reminder reads of each invoice it lists: fetched for a whole batch at once."""
+        return [
+            "name",
+            "access_token",
+            "invoice_date",
+            "invoice_date_due",
+            "payment_reference",
+            "move_type",
+            "currency_id",
+            "company_id",
+        ]
 
     @api.model
     def _cron_collection_watch(self):

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 from ..tools.mail_delivery import failure_kind, retry_delay
+from .ir_qweb import BATCH_KEY
 
 
 class RecouvrementAction(models.Model):
@@ -86,7 +87,9 @@ class RecouvrementAction(models.Model):
         """Queue the emails of these actions, one batch per template, through Odoo's mass mailing
         composer: rendered together, each kept as a message in its action's chatter, with a
         notification per recipient that follows its delivery (sent, bounced)."""
-        self.line_ids.move_id._collection_ensure_access_tokens()
+        moves = self.line_ids.move_id
+        moves._collection_ensure_access_tokens()
+        moves.fetch(moves._collection_mail_fields())
         for template, actions in self.grouped(lambda action: action.level_id.mail_template_id).items():
             mails = actions._send_mails(template)
             message_of = {mail.res_id: mail.mail_message_id for mail in mails}
@@ -177,9 +180,12 @@ class RecouvrementAction(models.Model):
         return super()._get_model_description(model_name)
 
     def _send_mails(self, template):
+        """Queue the emails of these actions from ``template`` with the mass mailing composer's own values (rendered
+        body, layout, recipients, reply-to, state of a missing address), prepared for the whole batch at once: the
+        mails, with their messages, and their notifications are then created with one create each."""
         composer = (
             self.env["mail.compose.message"]
-            .with_context(mail_notify_force_send=False)
+            .with_context(mail_notify_force_send=False, **{BATCH_KEY: {}})
             .create(
                 {
                     "composition_mode": "mass_mail",
@@ -192,7 +198,11 @@ class RecouvrementAction(models.Model):
                 }
             )
         )
-        return composer._action_send_mail()[0]
+        values = composer._manage_mail_values(composer._prepare_mail_values(self.ids))
+        mails = self.env["mail.mail"].sudo().create(list(values.values()))
+        self.env["mail.notification"].sudo().create(composer._generate_mail_notification_values(mails))
+        self._message_mail_after_hook(mails)
+        return mails
 
     def _sync_mail_status(self):
         """Follow the real outcome of the email. Sent, the action is done and its invoices have their level. While

@@ -2,9 +2,12 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
 from ..tools.evidence import chain, digest
+
+# the first key of the chain's advisory lock (the second is the company's id)
+CHAIN_LOCK = 7241
 
 EVIDENCE_KINDS = [
     ("action", "Executed Action"),
@@ -62,16 +65,12 @@ class RecouvrementEvidence(models.Model):
     @api.model
     def _seal(self, records, kind):
         """Add a link for each of ``records`` (a recordset of a model that has ``_evidence_content`` and a company)
-        to its company's chain, sealing what they hold now. The company's collection lock keeps one chain growing
-        one transaction at a time."""
+        to its company's chain, sealing what they hold now. The chain's lock keeps one transaction appending at a
+        time per company, until it commits (see ``_chain_head``)."""
         records = records.sudo()
         links = []
         for company, company_records in records.grouped("company_id").items():
-            company._collection_lock()
-            last = self.sudo().search_fetch(
-                [("company_id", "=", company.id)], ["sequence", "hash"], order="sequence desc", limit=1
-            )
-            number, previous = last.sequence, last.hash or ""
+            number, previous = self._chain_head(company)
             contents = company_records._evidence_content(kind)
             names = company_records._evidence_names(kind)
             for record in company_records.sorted("id"):
@@ -91,6 +90,31 @@ class RecouvrementEvidence(models.Model):
                     }
                 )
         return self.sudo().create(links)
+
+    @api.model
+    def _chain_head(self, company):
+        """(number, hash) of the last link of ``company``'s chain, taking the chain's lock until the end of the
+        transaction: one transaction appends at a time, in the order they commit, while the collection workers
+        execute their batches side by side.
+
+        The last link is the later of the one this transaction sees (its own, once it appended) and the one
+        committed now, read with a cursor of its own: a transaction that committed after this one's snapshot
+        was taken is not missed."""
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", CHAIN_LOCK, company.id))
+        self.flush_model()
+        head = self._last_link(self.env.cr, company)
+        with self.env.registry.cursor() as cr:
+            return max(head, self._last_link(cr, company))
+
+    @api.model
+    def _last_link(self, cr, company):
+        cr.execute(
+            SQL(
+                "SELECT sequence, hash FROM recouvrement_evidence WHERE company_id = %s ORDER BY sequence DESC LIMIT 1",
+                company.id,
+            )
+        )
+        return cr.fetchone() or (0, "")
 
     # ------------------------------------------------------------------
     # Check

@@ -9,7 +9,7 @@ from odoo.tools.pdf import merge_pdf
 
 from ..tools import action_level, action_totals, days_between, reached_level
 
-DEFAULT_BATCH_SIZE = 100
+DEFAULT_BATCH_SIZE = 500
 
 
 class RecouvrementRun(models.Model):
@@ -367,35 +367,66 @@ class RecouvrementRun(models.Model):
         return True
 
     def _execute_actions(self, actions, commit=False):
-        """Execute ``actions`` in batches; with ``commit`` (the daily cron), each batch takes the company's
-        collection lock, waiting for a run in progress, leaves out what another run executed meanwhile, and is
-        committed. Otherwise the caller holds the lock for the whole transaction."""
+        """Execute ``actions`` in batches. With ``commit`` (the daily run), what cannot be executed waits for a
+        manager, and the batches are shared with the collection workers (see ``_execute_claimed_batches``).
+        Otherwise the caller holds the company's collection lock for the whole transaction."""
         self.ensure_one()
         if commit:
-            # Unattended: what cannot be executed waits for a manager instead of stopping the run.
-            problems = actions._get_execution_problems()
-            if problems:
-                self._message_log(
-                    body=self.env._("Not executed, to be reviewed: %(problems)s", problems=" ".join(problems.values()))
-                )
-            actions = actions.filtered(lambda action: action not in problems)
+            actions = self._leave_problems_to_review(actions)
         actions._check_executable()
-        actions = actions.sorted("id")
-        size = self._get_batch_size()
-        for start in range(0, len(actions), size):
-            batch = actions[start : start + size]
-            if commit:
-                retrying(partial(self._execute_locked_batch, batch), self.env)
-                self.env["ir.cron"]._commit_progress(len(batch))
-            else:
-                batch._execute()
+        if commit:
+            self._execute_claimed_batches(actions)
+        else:
+            actions = actions.sorted("id")
+            size = self._get_batch_size()
+            for start in range(0, len(actions), size):
+                actions[start : start + size]._execute()
         self._update_state()
 
-    def _execute_locked_batch(self, batch):
-        """Execute one batch of the daily run under the company's lock: an action another run or a user executed
-        since it was proposed is left out."""
-        self.company_id._collection_lock()
-        batch.filtered(lambda action: action.state == "proposed")._execute()
+    def _leave_problems_to_review(self, actions):
+        """Those of ``actions`` that can be executed unattended; what the others lack is logged on the run."""
+        problems = actions._get_execution_problems()
+        if problems:
+            self._message_log(
+                body=self.env._("Not executed, to be reviewed: %(problems)s", problems=" ".join(problems.values()))
+            )
+        return actions.filtered(lambda action: action not in problems)
+
+    def _execute_claimed_batches(self, actions, timed=False):
+        """Execute ``actions`` a batch at a time, each committed, side by side with the other workers executing them:
+        each batch is claimed among those still proposed and not claimed by another worker. Resumes where an
+        interrupted execution stopped.
+
+        :param timed: stop once the time Odoo gives this call of the scheduled action is up (a worker); the
+            scheduled action is called again for the rest
+        """
+        size = self._get_batch_size()
+        left = len(actions)
+        while done := retrying(partial(self._execute_claimed_batch, actions.ids, size), self.env):
+            left = max(left - done, 0)
+            if not self.env["ir.cron"]._commit_progress(done, remaining=left) and timed:
+                break
+
+    def _execute_claimed_batch(self, action_ids, size):
+        """Claim up to ``size`` of ``action_ids`` still proposed that no other worker holds, execute them, and return
+        how many were claimed. The claim holds the actions until the commit; the company's collection lock is shared
+        with the other workers, and excludes a proposal or a manual execution meanwhile."""
+        self.company_id._collection_share_lock()
+        self.env["recouvrement.action"].flush_model(["state"])
+        claimed = [
+            action_id
+            for (action_id,) in self.env.execute_query(
+                SQL(
+                    """SELECT id FROM recouvrement_action
+                        WHERE id = ANY(%s) AND state = 'proposed'
+                     ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
+                    list(action_ids),
+                    size,
+                )
+            )
+        ]
+        self.env["recouvrement.action"].browse(claimed)._execute()
+        return len(claimed)
 
     @api.model
     def _get_batch_size(self):
@@ -444,15 +475,48 @@ class RecouvrementRun(models.Model):
     @api.model
     def _cron_run_daily(self):
         """Daily: per company, propose the actions, execute those that need no validation, and give the
-        managers an activity to review the others. Resumes without duplicates after an interruption."""
+        managers an activity to review the others. Resumes without duplicates after an interruption. The
+        collection workers (``_cron_execute``) are woken to execute the batches alongside."""
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].search([("collection_auto_run", "=", True)])
         for company in companies:
             run = retrying(partial(self._cron_propose, company, today), self.env).with_company(company)
+            self._wake_workers()
             self.env["ir.cron"]._commit_progress(remaining=len(companies))
             run._execute_actions(run.action_ids._filter_unattended(), commit=True)
             run._schedule_review_activity()
             self.env["ir.cron"]._commit_progress(1)
+
+    @api.model
+    def _cron_execute(self):
+        """A collection worker: executes the batches of today's daily runs alongside the daily run and the other
+        workers (each a scheduled action calling this method: duplicate it for more workers, on any server
+        sharing the database)."""
+        today = fields.Date.context_today(self)
+        runs = self.search([("is_automatic", "=", True), ("state", "=", "proposed"), ("date", "=", today)])
+        for run in runs:
+            run.with_company(run.company_id)._execute_as_worker()
+            self.env["ir.cron"]._commit_progress()
+
+    def _execute_as_worker(self):
+        """Take part in the execution of this daily run: its unattended actions that can be executed (the daily run
+        logs the others for review)."""
+        self.ensure_one()
+        actions = self.action_ids._filter_unattended()
+        problems = actions._get_execution_problems()
+        self._execute_claimed_batches(actions.filtered(lambda action: action not in problems), timed=True)
+        self._update_state()
+
+    @api.model
+    def _wake_workers(self):
+        """Trigger the collection workers: the scheduled actions that call ``_cron_execute``."""
+        workers = (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("code", "=", "model._cron_execute()")])
+        )
+        for worker in workers:
+            worker._trigger()
 
     @api.model
     def _cron_propose(self, company, today):

@@ -269,6 +269,18 @@ class ResCompany(models.Model):
         )
         self.invalidate_recordset(["collection_run_serial"])
 
+    def _collection_share_lock(self):
+        """Take the collection lock of these companies, shared, until the end of the transaction: the collection
+        workers executing a daily run's batches hold it together, while a proposal or a manual execution
+        (``_collection_lock``) waits for them, or they for it. Like the exclusive lock, once taken, this transaction
+        has seen what a proposal or an execution committed: one that committed after it began makes it fail with a
+        serialization error, and the worker retries the batch with a fresh snapshot."""
+        if self:
+            self.env.cr.execute(
+                SQL("SELECT id FROM res_company WHERE id IN %s FOR SHARE", tuple(sorted(self.ids))),
+                log_exceptions=False,
+            )
+
     def _collection_default_policy(self, kind):
         """The default policy of ``kind`` (b2b/b2c): the configured one, else the first of that kind."""
         self.ensure_one()

@@ -8,6 +8,7 @@ import os
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from functools import partial
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -20,6 +21,7 @@ from odoo.tools import html2plaintext, mute_logger
 
 from odoo.addons.base.models.ir_mail_server import IrMail_Server
 
+from ..tools.evidence import digest
 from .common import RecouvrementCommon
 from .smtp_server import LocalSmtpServer, free_port
 
@@ -27,6 +29,7 @@ from .smtp_server import LocalSmtpServer, free_port
 CONCURRENT_DEBTORS = int(os.environ.get("RECOUVREMENT_CONCURRENT_DEBTORS") or 40)
 # the tables where the concurrency tests commit, children first: what they add is removed after each test
 COMMITTED_TABLES = (
+    "recouvrement_evidence",
     "recouvrement_action_line",
     "recouvrement_action",
     "recouvrement_run",
@@ -48,6 +51,8 @@ COMMITTED_TABLES = (
     "ir_cron_trigger",
 )
 
+CRONS = ("recouvrement_creances.ir_cron_recouvrement_daily", "recouvrement_creances.ir_cron_recouvrement_execute")
+
 
 @tagged("post_install", "-at_install")
 class TestConcurrentRuns(TransactionCase):
@@ -67,8 +72,8 @@ class TestConcurrentRuns(TransactionCase):
             for table in COMMITTED_TABLES:
                 env.cr.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
                 self.watermarks[table] = env.cr.fetchone()[0]
-            cron = env.ref("recouvrement_creances.ir_cron_recouvrement_daily")
-            self.cron_schedule = cron.read(["nextcall", "lastcall", "active"])[0]
+            self.cron_schedules = {xmlid: env.ref(xmlid).read(["nextcall", "lastcall", "active"])[0] for xmlid in CRONS}
+            self.batch_size = env["ir.config_parameter"].get_param("recouvrement_creances.batch_size")
             company = env.ref("base.main_company")
             self.company_id = company.id
             managers = [
@@ -132,9 +137,9 @@ class TestConcurrentRuns(TransactionCase):
         with self._committed() as env:
             for table in COMMITTED_TABLES:
                 env.cr.execute(f"DELETE FROM {table} WHERE id > %s", [self.watermarks[table]])
-            env.ref("recouvrement_creances.ir_cron_recouvrement_daily").write(
-                {key: self.cron_schedule[key] for key in ("nextcall", "lastcall", "active")}
-            )
+            for xmlid, schedule in self.cron_schedules.items():
+                env.ref(xmlid).write({key: schedule[key] for key in ("nextcall", "lastcall", "active")})
+            env["ir.config_parameter"].set_param("recouvrement_creances.batch_size", self.batch_size)
 
     def _rpc(self, user, model, method, *args):
         """What a JSON-RPC call_kw of ``user`` does on the server, in the user's context as the web client sends
@@ -253,6 +258,54 @@ class TestConcurrentRuns(TransactionCase):
         self.assertEqual(len(chased), CONCURRENT_DEBTORS)
         self.assertEqual({partner: actions for partner, actions in chased.items() if len(actions) != 1}, {})
         self.assertEqual({actions[0] for actions in chased.values()}, {("First reminder", "email", "pending", 1, 1)})
+
+    def test_two_workers_execute_the_daily_run_at_the_same_time(self):
+        """The daily run, proposed, is executed by two cron workers at once (the daily cron and the execution worker,
+        as two servers' cron processes would run them: each in its own thread with its own cursor, committing batch
+        after batch of two actions): each takes batches the other has not, every debtor is chased once with one
+        email, and the evidence chain stays whole."""
+        with self._committed() as env:
+            env["ir.config_parameter"].set_param("recouvrement_creances.batch_size", 2)
+            company = env["res.company"].browse(self.company_id)
+            run = env["recouvrement.run"]._cron_propose(company, fields.Date.context_today(company))
+            run_id = run.id
+
+        def worker(xmlid):
+            with self._committed() as env:
+                env.ref(xmlid).method_direct_trigger()
+            return True
+
+        self._at_the_same_time(*(partial(worker, xmlid) for xmlid in CRONS))
+        chased = self._chased()
+        self.assertEqual(len(chased), CONCURRENT_DEBTORS)
+        self.assertEqual({partner: actions for partner, actions in chased.items() if len(actions) != 1}, {})
+        self.assertEqual({actions[0] for actions in chased.values()}, {("First reminder", "email", "pending", 1, 1)})
+        with self._committed() as env:
+            env.cr.execute(
+                """SELECT cron.id, SUM(progress.done) FROM ir_cron_progress progress
+                     JOIN ir_cron cron ON cron.id = progress.cron_id
+                    WHERE progress.id > %s GROUP BY cron.id""",
+                [self.watermarks["ir_cron_progress"]],
+            )
+            done = dict(env.cr.fetchall())
+            workers = [env.ref(xmlid).id for xmlid in CRONS]
+            self.assertTrue(all(done.get(cron) for cron in workers), f"both workers executed batches: {done}")
+            self.assertEqual(env["recouvrement.run"].browse(run_id).proposed_count, 0, "nothing left unexecuted")
+            # the chain's numbers and hashes run whole through the links added meanwhile (a record deleted by the
+            # clean-up of a test run before on this database aside), and each executed action is sealed as it is
+            evidence = env["recouvrement.evidence"]
+            problem = evidence._check_chain(env["res.company"].browse(self.company_id))
+            self.assertTrue(problem is None or problem[0].id <= self.watermarks["recouvrement_evidence"], problem)
+            links = evidence.search([("id", ">", self.watermarks["recouvrement_evidence"]), ("kind", "=", "action")])
+            executed = env["recouvrement.action"].search(
+                [("run_id", "=", run_id), ("state", "in", ("pending", "done"))]
+            )
+            self.assertEqual(sorted(links.mapped("res_id")), sorted(executed.ids), "each executed action sealed once")
+            contents = executed._evidence_content("action")
+            self.assertEqual(
+                {link.res_id: link.digest for link in links},
+                {action.id: digest(contents[action]) for action in executed},
+            )
 
 
 def html_of(message):

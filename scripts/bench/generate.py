@@ -1,9 +1,10 @@
 """Builds the benchmark data set on a database that has the addon installed without demo data.
 
-    python generate.py ODOO_CONF DATABASE full|small
+    python generate.py ODOO_CONF DATABASE full|small|large
 
 full: 20,000 debtors (80 % businesses), 100,000 open posted customer invoices (not due, and 1 to 400
-days overdue, some partly paid) and 100,000 fully paid historical invoices. small: a tenth of it.
+days overdue, some partly paid) and 100,000 fully paid historical invoices. small: a tenth of it. large:
+50,000 debtors, 250,000 open and 250,000 paid invoices.
 
 A few hundred invoices and payments are created and posted through the ORM. They are then multiplied
 at the SQL level: each copy takes every column of its template row, with its own partner, dates, name
@@ -28,6 +29,7 @@ from odoo.tools import SQL
 SIZES = {
     "full": {"debtors": 20_000, "open": 100_000, "paid": 100_000},
     "small": {"debtors": 2_000, "open": 10_000, "paid": 10_000},
+    "large": {"debtors": 50_000, "open": 250_000, "paid": 250_000},
 }
 BIG_DEBTOR_OPEN = 200  # the open templates all belong to one debtor: the "opening a debtor" measure
 PARTIAL_TEMPLATES = 30  # open templates that are partly paid

@@ -202,11 +202,9 @@ class RecouvrementAction(models.Model):
     def _filter_unattended(self):
         """The proposed actions the daily run executes on its own: no validation needed, and a customer whose
         follow-ups are automatic (a manual customer's wait for someone)."""
-        return self.filtered(
-            lambda action: action.state == "proposed"
-            and not action.level_id.needs_validation
-            and not action.partner_id._collection_is_manual()
-        )
+        proposed = self.search([("id", "in", self.ids), ("state", "=", "proposed"), ("needs_validation", "=", False)])
+        manual = proposed.partner_id._collection_manual()
+        return proposed.filtered(lambda action: action.partner_id not in manual)
 
     def _check_proposed(self):
         """Refuse, saying why, to execute actions that are not proposed any more."""
@@ -473,6 +471,32 @@ class RecouvrementAction(models.Model):
             )[:1]
             or self.env.user
         )
+
+    def _message_track(self, fields_iter, initial_values_dict):
+        """Executing a run changes the state of thousands of actions at once: their tracking messages, Odoo's own,
+        and their tracking values are created with one create each for all, instead of one per action."""
+        deferred = []
+        tracking = super(RecouvrementAction, self.with_context(collection_deferred_messages=deferred))._message_track(
+            fields_iter, initial_values_dict
+        )
+        if deferred:
+            commands = [values.pop("tracking_value_ids", None) or [] for values in deferred]
+            messages = self.sudo()._message_create(deferred)
+            self.env["mail.tracking.value"].sudo().create(
+                [
+                    dict(command[2], mail_message_id=message.id)
+                    for message, message_commands in zip(messages, commands, strict=True)
+                    for command in message_commands
+                ]
+            )
+        return tracking
+
+    def _message_create(self, values_list):
+        deferred = self.env.context.get("collection_deferred_messages")
+        if deferred is None:
+            return super()._message_create(values_list)
+        deferred.extend(values_list)
+        return self.env["mail.message"].sudo()
 
     def _log_in_chatters(self):
         """Log each action in the chatter of its debtor and of its invoices (an email is kept in full in

@@ -9,7 +9,7 @@ from odoo.tools.pdf import merge_pdf
 
 from ..tools import action_level, action_totals, days_between, reached_level
 
-DEFAULT_BATCH_SIZE = 500
+DEFAULT_BATCH_SIZE = 1000
 
 
 class RecouvrementRun(models.Model):
@@ -381,6 +381,7 @@ class RecouvrementRun(models.Model):
             size = self._get_batch_size()
             for start in range(0, len(actions), size):
                 actions[start : start + size]._execute()
+                self.env.invalidate_all()  # what a batch read and wrote is not kept for the next ones
         self._update_state()
 
     def _leave_problems_to_review(self, actions):
@@ -426,6 +427,7 @@ class RecouvrementRun(models.Model):
             )
         ]
         self.env["recouvrement.action"].browse(claimed)._execute()
+        self.env.invalidate_all()  # what a batch read and wrote is not kept for the next ones
         return len(claimed)
 
     @api.model

@@ -25,10 +25,11 @@ class ResPartner(models.Model):
     collection_next_date = fields.Date(search="_search_collection_next_date")
     collection_credit_hold = fields.Boolean(search="_search_collection_credit_hold")
 
-    def _collection_is_manual(self):
-        """Whether this debtor's follow-ups wait for someone, in the current company."""
-        self.ensure_one()
-        return self.commercial_partner_id.collection_mode == "manual"
+    def _collection_manual(self):
+        """Those of these customers whose follow-ups wait for someone (their company's mode), in the current
+        company."""
+        manual = self.commercial_partner_id.filtered(lambda partner: partner.collection_mode == "manual")
+        return self.filtered(lambda partner: partner.commercial_partner_id in manual)
 
     @api.model
     def _collection_debtors_search(self, extra_domain=()):

@@ -11,12 +11,11 @@ rolled back, the median of REPEAT runs:
 
 import contextlib
 import json
-import statistics
 import sys
 import time
 
 from odoo_env import odoo_env
-from run_bench import EXECUTE_LEVEL_OFFSET, PEER_DEBTORS, execute_selection
+from run_bench import EXECUTE_LEVEL_OFFSET, PEER_DEBTORS, execute_selection, measure
 
 from odoo import Command, fields
 
@@ -34,24 +33,7 @@ class Peer:
         self.results = {"version": package.split("==")[1]}
 
     def measure(self, function):
-        """Median (seconds, queries) of ``function(tick)``, each run rolled back; ``tick()`` starts the clock."""
-        timings, queries, result = [], [], None
-        for _index in range(REPEAT):
-            with contextlib.closing(self.cr.savepoint()):
-                start = {}
-
-                def tick(start=start):
-                    self.env.flush_all()
-                    self.env.invalidate_all()
-                    start["time"], start["queries"] = time.perf_counter(), self.cr.sql_log_count
-
-                tick()
-                result = function(tick)
-                self.env.flush_all()
-                timings.append(time.perf_counter() - start["time"])
-                queries.append(self.cr.sql_log_count - start["queries"])
-            self.env.invalidate_all(flush=False)
-        return statistics.median(timings), statistics.median(queries), result
+        return measure(self.env, function, REPEAT)
 
     def set_up_policy(self):
         """The policy: levels at 14, 30 and 60 days, by email, on every receivable account, for every customer. Its

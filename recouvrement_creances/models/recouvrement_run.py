@@ -375,7 +375,7 @@ class RecouvrementRun(models.Model):
             actions = self._leave_problems_to_review(actions)
         actions._check_executable()
         if commit:
-            self._execute_claimed_batches(actions)
+            self._execute_claimed_batches(actions, timed=True)
         else:
             actions = actions.sorted("id")
             size = self._get_batch_size()
@@ -398,15 +398,27 @@ class RecouvrementRun(models.Model):
         each batch is claimed among those still proposed and not claimed by another worker. Resumes where an
         interrupted execution stopped.
 
-        :param timed: stop once the time Odoo gives this call of the scheduled action is up (a worker); the
-            scheduled action is called again for the rest
+        :param timed: stop once the time Odoo gives this call of a scheduled action is up, and have it called again
+            at once for the rest: a worker stays within the time and CPU limits of Odoo's cron processes
         """
+        cron = self.env["ir.cron"]
         size = self._get_batch_size()
         left = len(actions)
-        while done := retrying(partial(self._execute_claimed_batch, actions.ids, size), self.env):
+        while not timed or cron._commit_progress(remaining=left):
+            done = retrying(partial(self._execute_claimed_batch, actions.ids, size), self.env)
+            if not done:
+                cron._commit_progress(remaining=0)  # what is left, other workers hold
+                return
             left = max(left - done, 0)
-            if not self.env["ir.cron"]._commit_progress(done, remaining=left) and timed:
-                break
+            cron._commit_progress(done, remaining=left)
+        self._call_again()
+
+    @api.model
+    def _call_again(self):
+        """Have the scheduled action making this call called again at once, for what it leaves."""
+        cron = self.env["ir.cron"].sudo().browse(self.env.context.get("cron_id"))
+        if cron:
+            cron._trigger()
 
     def _execute_claimed_batch(self, action_ids, size):
         """Claim up to ``size`` of ``action_ids`` still proposed that no other worker holds, execute them, and return
@@ -498,7 +510,6 @@ class RecouvrementRun(models.Model):
         runs = self.search([("is_automatic", "=", True), ("state", "=", "proposed"), ("date", "=", today)])
         for run in runs:
             run.with_company(run.company_id)._execute_as_worker()
-            self.env["ir.cron"]._commit_progress()
 
     def _execute_as_worker(self):
         """Take part in the execution of this daily run: its unattended actions that can be executed (the daily run
@@ -532,8 +543,11 @@ class RecouvrementRun(models.Model):
         return run
 
     def _schedule_review_activity(self):
+        """An activity for each collection manager of the company, to review what the daily run leaves to them."""
         self.ensure_one()
-        if self.state != "proposed" or self.activity_ids:
+        proposed = self.action_ids.filtered(lambda action: action.state == "proposed")
+        to_review = len(proposed - proposed._filter_unattended())
+        if not to_review or self.activity_ids:
             return
         managers = self.env.ref("recouvrement_creances.group_recouvrement_manager").all_user_ids.filtered(
             lambda user: self.company_id in user.company_ids and not user.share and not user._is_superuser()
@@ -542,5 +556,5 @@ class RecouvrementRun(models.Model):
             self.activity_schedule(
                 "recouvrement_creances.mail_activity_review_run",
                 user_id=manager.id,
-                note=self.env._("%(count)s collection actions need your validation.", count=self.proposed_count),
+                note=self.env._("%(count)s collection actions need your validation.", count=to_review),
             )

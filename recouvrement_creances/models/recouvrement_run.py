@@ -376,12 +376,13 @@ class RecouvrementRun(models.Model):
         actions._check_executable()
         if commit:
             self._execute_claimed_batches(actions, timed=True)
-        else:
-            actions = actions.sorted("id")
-            size = self._get_batch_size()
-            for start in range(0, len(actions), size):
-                actions[start : start + size]._execute()
-                self.env.invalidate_all()  # what a batch read and wrote is not kept for the next ones
+            retrying(self._update_state, self.env)  # the workers finishing together: the run is done once
+            return
+        actions = actions.sorted("id")
+        size = self._get_batch_size()
+        for start in range(0, len(actions), size):
+            actions[start : start + size]._execute()
+            self.env.invalidate_all()  # what a batch read and wrote is not kept for the next ones
         self._update_state()
 
     def _leave_problems_to_review(self, actions):
@@ -518,7 +519,7 @@ class RecouvrementRun(models.Model):
         actions = self.action_ids._filter_unattended()
         problems = actions._get_execution_problems()
         self._execute_claimed_batches(actions.filtered(lambda action: action not in problems), timed=True)
-        self._update_state()
+        retrying(self._update_state, self.env)  # the workers finishing together: the run is done once
 
     @api.model
     def _wake_workers(self):

@@ -84,6 +84,7 @@ def main():
     workers, port = int(workers), int(port)
     with odoo_env(conf, dbname) as env:
         run, kept, crons = set_up(env, size, workers)
+    open(log, "w").close()  # this run's server log only
     server = subprocess.Popen(
         [
             sys.executable, "-m", "odoo", "-c", conf, "-d", dbname, f"--db-filter=^{dbname}$",
@@ -117,7 +118,11 @@ def main():
         server.terminate()
         server.wait(timeout=120)
     with open(log, encoding="utf-8") as server_log:
-        retries = sum(1 for line in server_log if "tries left, try again" in line)  # Odoo's retry on a conflict
+        lines = server_log.readlines()
+    retries = sum(1 for line in lines if "tries left, try again" in line)  # Odoo's retry after a conflict
+    errors = [line for line in lines if " ERROR " in line]
+    if errors:
+        raise SystemExit(f"The server logged errors ({log}): {errors[0]}")
     results = {
         "workers": workers,
         "retries": retries,

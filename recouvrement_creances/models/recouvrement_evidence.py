@@ -108,6 +108,11 @@ class RecouvrementEvidence(models.Model):
 
     @api.model
     def _last_link(self, cr, company):
+        """(number, hash) of ``company``'s last link as ``cr`` sees it; (0, "") when there is none, or when the chain
+        itself is not there yet for ``cr`` (the addon being installed or updated in a transaction not committed)."""
+        cr.execute(SQL("SELECT to_regclass(%s)", self._table))
+        if not cr.fetchone()[0]:
+            return 0, ""
         cr.execute(
             SQL(
                 "SELECT sequence, hash FROM recouvrement_evidence WHERE company_id = %s ORDER BY sequence DESC LIMIT 1",

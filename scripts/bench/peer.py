@@ -15,7 +15,7 @@ import sys
 import time
 
 from odoo_env import odoo_env
-from run_bench import EXECUTE_LEVEL_OFFSET, PEER_DEBTORS, execute_selection, measure
+from run_bench import EXECUTE_LEVEL_OFFSET, PEER_DEBTORS, execute_selection, measure, throughput
 
 from odoo import Command, fields
 
@@ -97,14 +97,7 @@ class Peer:
             emailer.email_lines()
             return len(lines.partner_id.commercial_partner_id)
 
-        seconds, queries, sent = self.measure(send)
-        self.results["email"] = {
-            "seconds": seconds,
-            "queries": queries,
-            "debtors": sent,
-            "debtors_per_second": sent / seconds,
-            "queries_per_debtor": queries / sent,
-        }
+        self.results["email"] = throughput(*self.measure(send))
 
     def our_debtors(self):
         """The first PEER_DEBTORS debtors of our execute step, found as it finds them (rolled back)."""

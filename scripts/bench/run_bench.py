@@ -128,14 +128,7 @@ class Bench:
             self.cr.precommit.run()  # what Odoo does before committing: the tracking messages of the actions
             return len(actions)
 
-        seconds, queries, actions = self.measure(run)
-        self.results["execute"] = {
-            "seconds": seconds,
-            "queries": queries,
-            "debtors": actions,
-            "debtors_per_second": actions / seconds,
-            "queries_per_debtor": queries / actions,
-        }
+        self.results["execute"] = throughput(*self.measure(run))
 
     def execute_floor(self):
         """The least work an email execution must do, as Odoo's ORM does it, for FLOOR_DEBTORS debtors: the email
@@ -195,13 +188,7 @@ class Bench:
             Move.browse(move_ids)._message_log_batch(bodies=dict.fromkeys(move_ids, summary))
             return len(actions)
 
-        seconds, queries, debtors = self.measure(run)
-        self.results["execute_floor"] = {
-            "seconds": seconds,
-            "queries": queries,
-            "debtors": debtors,
-            "debtors_per_second": debtors / seconds,
-        }
+        self.results["execute_floor"] = throughput(*self.measure(run))
 
     def rerun(self):
         """Once the day's run is executed, a second run the same day finds nothing to do. The first run's
@@ -444,6 +431,17 @@ def measure(env, function, repeat=REPEAT):
             queries.append(env.cr.sql_log_count - start["queries"])
         env.invalidate_all(flush=False)
     return statistics.median(timings), statistics.median(queries), result
+
+
+def throughput(seconds, queries, debtors):
+    """The figures of a step that handles ``debtors`` debtors in ``seconds`` with ``queries`` queries."""
+    return {
+        "seconds": seconds,
+        "queries": queries,
+        "debtors": debtors,
+        "debtors_per_second": debtors / seconds,
+        "queries_per_debtor": queries / debtors,
+    }
 
 
 def execute_selection(run, size):

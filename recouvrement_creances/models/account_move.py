@@ -287,7 +287,6 @@ class AccountMove(models.Model):
                 )
             )
             missing.invalidate_recordset(["access_token"])
-            self.fetch(["access_token"])
 
     @api.model
     def _collection_mail_fields(self):

@@ -104,15 +104,14 @@ class RecouvrementEvidence(models.Model):
         self.flush_model()
         head = self._last_link(self.env.cr, company)
         with self.env.registry.cursor() as cr:
+            cr.execute(SQL("SELECT to_regclass(%s)", self._table))
+            if not cr.fetchone()[0]:  # the addon installed or updated in this transaction, not committed yet
+                return head
             return max(head, self._last_link(cr, company))
 
     @api.model
     def _last_link(self, cr, company):
-        """(number, hash) of ``company``'s last link as ``cr`` sees it; (0, "") when there is none, or when the chain
-        itself is not there yet for ``cr`` (the addon being installed or updated in a transaction not committed)."""
-        cr.execute(SQL("SELECT to_regclass(%s)", self._table))
-        if not cr.fetchone()[0]:
-            return 0, ""
+        """(number, hash) of ``company``'s last link as ``cr`` sees it; (0, "") when there is none."""
         cr.execute(
             SQL(
                 "SELECT sequence, hash FROM recouvrement_evidence WHERE company_id = %s ORDER BY sequence DESC LIMIT 1",

@@ -399,27 +399,23 @@ class RecouvrementRun(models.Model):
         each batch is claimed among those still proposed and not claimed by another worker. Resumes where an
         interrupted execution stopped.
 
-        :param timed: stop once the time Odoo gives this call of a scheduled action is up, and have it called again
-            at once for the rest: a worker stays within the time and CPU limits of Odoo's cron processes
+        :param timed: once the time Odoo gives this call of a scheduled action is up, leave the rest to the workers,
+            woken (a worker wakes itself too): a call stays within the time and CPU limits of Odoo's cron processes,
+            and the daily run is not called again (it would log its problems again)
         """
         cron = self.env["ir.cron"]
         size = self._get_batch_size()
         left = len(actions)
-        while not timed or cron._commit_progress(remaining=left):
+        while True:
+            if timed and not cron._commit_progress(remaining=left) and self._wake_workers():
+                cron._commit_progress(remaining=0)  # the workers, woken, execute the rest
+                return
             done = retrying(partial(self._execute_claimed_batch, actions.ids, size), self.env)
             if not done:
                 cron._commit_progress(remaining=0)  # what is left, other workers hold
                 return
             left = max(left - done, 0)
             cron._commit_progress(done, remaining=left)
-        self._call_again()
-
-    @api.model
-    def _call_again(self):
-        """Have the scheduled action making this call called again at once, for what it leaves."""
-        cron = self.env["ir.cron"].sudo().browse(self.env.context.get("cron_id"))
-        if cron:
-            cron._trigger()
 
     def _execute_claimed_batch(self, action_ids, size):
         """Claim up to ``size`` of ``action_ids`` still proposed that no other worker holds, execute them, and return
@@ -523,7 +519,7 @@ class RecouvrementRun(models.Model):
 
     @api.model
     def _wake_workers(self):
-        """Trigger the collection workers: the scheduled actions that call ``_cron_execute``."""
+        """Trigger the collection workers, the scheduled actions that call ``_cron_execute``, and return them."""
         workers = (
             self.env["ir.cron"]
             .sudo()
@@ -531,6 +527,7 @@ class RecouvrementRun(models.Model):
         )
         for worker in workers:
             worker._trigger()
+        return workers
 
     @api.model
     def _cron_propose(self, company, today):

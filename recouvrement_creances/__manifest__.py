@@ -1,7 +1,7 @@
 {
     "name": "Recouvrement de créances",
     "summary": "Debt collection for French companies: dunning, penalties, payment plans, legal stages",
-    "version": "19.0.1.9.0",
+    "version": "19.0.1.10.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Recouvrement de créances",
@@ -18,8 +18,10 @@
         "data/ir_cron_data.xml",
         "data/recouvrement_digest_templates.xml",
         "data/ir_actions_server_data.xml",
+        "data/recouvrement_insolvency_data.xml",
         "report/recouvrement_letter_templates.xml",
         "report/recouvrement_case_templates.xml",
+        "report/recouvrement_insolvency_templates.xml",
         "views/recouvrement_wizard_views.xml",
         "views/recouvrement_policy_views.xml",
         "views/recouvrement_run_views.xml",
@@ -41,6 +43,7 @@
         "report/recouvrement_aged_balance_views.xml",
         "report/report_invoice.xml",
         "views/menus.xml",
+        "views/recouvrement_insolvency_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -31,6 +31,8 @@ from . import recouvrement_case_evidence
 from . import recouvrement_case_agency
 from . import recouvrement_case_accounting
 from . import recouvrement_case_cost
+from . import recouvrement_insolvency_announcement
+from . import recouvrement_case_insolvency
 from . import recouvrement_dispute_reason
 from . import recouvrement_dispute
 from . import recouvrement_portal_access
@@ -47,6 +49,7 @@ from . import account_move_payment_plan
 from . import account_move_case
 from . import account_move_dispute
 from . import account_move_promise
+from . import account_move_insolvency
 from . import account_move_line
 from . import mail_activity
 from . import account_partial_reconcile
@@ -62,5 +65,6 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_prevention
 from . import res_partner_case
+from . import res_partner_insolvency
 from . import res_partner_follow_up
 from . import res_partner_statement

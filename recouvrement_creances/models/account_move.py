@@ -101,10 +101,15 @@ class AccountMove(models.Model):
         "claim.",
     )
 
-    @api.depends("collection_case_ids.is_closed")
+    @api.depends("collection_case_ids.is_closed", "collection_case_ids.case_type")
     def _compute_collection_case_id(self):
         for move in self:
-            move.collection_case_id = move.sudo().collection_case_ids.filtered(lambda case: not case.is_closed)[:1]
+            # collective proceedings stop the other procedures (Code de commerce L622-21): their case comes first
+            move.collection_case_id = (
+                move.sudo()
+                .collection_case_ids.filtered(lambda case: not case.is_closed)
+                .sorted(lambda case: case.case_type != "insolvency")[:1]
+            )
 
     @api.depends(
         "invoice_date_due",

@@ -85,12 +85,22 @@ class AccountMove(models.Model):
         charged = moves._collection_penalty_charged()
         # only individuals' interest runs from the formal notice
         notices = moves.filtered(lambda move: not terms[move]["b2b"])._collection_formal_notice_dates()
+        stops = moves._collection_penalty_stop_dates()
         return {
             move: move._collection_penalty_figure(
-                terms[move], debts.get(move, []), charged.get(move, ([], 0.0)), notices.get(move), on_date
+                terms[move],
+                debts.get(move, []),
+                charged.get(move, ([], 0.0)),
+                notices.get(move),
+                min(on_date, stops.get(move, on_date)),
             )
             for move in moves
         }
+
+    def _collection_penalty_stop_dates(self):
+        """{move: the day its penalties and interest stopped running} for those of these invoices whose penalties
+        the law stops (none here: see the collective proceedings)."""
+        return {}
 
     def _collection_penalty_terms(self, policy, rates):
         """How this invoice's penalties are computed: {b2b, rate_of(half_year), basis, indemnity (EUR)}."""

@@ -41,7 +41,12 @@ class RecouvrementCase(models.Model):
         check_company=True,
     )
     case_type = fields.Selection(
-        [("legal", "Legal Procedure"), ("agency", "Collection Agency"), ("insurer", "Credit Insurer")],
+        [
+            ("legal", "Legal Procedure"),
+            ("agency", "Collection Agency"),
+            ("insurer", "Credit Insurer"),
+            ("insolvency", "Collective Proceedings"),
+        ],
         string="Type",
         required=True,
         default="legal",
@@ -53,8 +58,9 @@ class RecouvrementCase(models.Model):
         tracking=True,
         index=True,
         group_expand="_read_group_expand_full",
-        default=lambda self: self.env["recouvrement.case.stage"].search([], limit=1),
+        default=lambda self: self.env["recouvrement.case.stage"].search([("insolvency", "=", False)], limit=1),
         ondelete="restrict",
+        domain="['|', ('closing', '!=', False), ('insolvency', '=', case_type == 'insolvency')]",
     )
     stage_date = fields.Date(
         string="In Stage Since",
@@ -204,8 +210,8 @@ class RecouvrementCase(models.Model):
         return cases
 
     @api.model
-    def _check_openable(self, moves, on_date):
-        """Refuse, before anything is created, invoices that cannot go to a case."""
+    def _check_openable(self, moves, on_date, case_type="legal"):
+        """Refuse, before anything is created, invoices that cannot go to a case of ``case_type``."""
         if not moves:
             raise UserError(self.env._("Select the open customer invoices of the case."))
         if moves.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted" or not m.amount_residual):
@@ -238,11 +244,11 @@ class RecouvrementCase(models.Model):
             )
 
     @api.model
-    def _open_for_moves(self, moves, case_type="legal", on_date=None):
+    def _open_for_moves(self, moves, case_type="legal", on_date=None, vals=None):
         """Open one case per debtor and currency on ``moves``, claiming their residual and the penalties,
-        indemnities and interest accrued on ``on_date``."""
+        indemnities and interest accrued on ``on_date``; ``vals`` are the cases' other values."""
         on_date = on_date or fields.Date.context_today(self)
-        self._check_openable(moves, on_date)
+        self._check_openable(moves, on_date, case_type)
         figures = moves._collection_penalty_figures(on_date)
         vals_list = []
         for (company, partner, currency), group in moves.grouped(
@@ -260,6 +266,7 @@ class RecouvrementCase(models.Model):
                     "stage_date": on_date,
                     "user_id": partner.with_company(company).collection_user_id.id or self.env.user.id,
                     **{key: currency.round(value) for key, value in claim.items()},
+                    **(vals or {}),
                 }
             )
         cases = self.create(vals_list)

@@ -22,6 +22,11 @@ class RecouvrementCaseStage(models.Model):
         string="Closes the Case",
         help="A case in this stage is closed: recovered (nothing may remain outstanding) or irrecoverable.",
     )
+    insolvency = fields.Boolean(
+        string="Collective Proceedings",
+        help="A stage of the claim declared in collective proceedings: only the cases of collective proceedings "
+        "use it (with the closing stages); the other cases use the other stages.",
+    )
     interrupts_prescription = fields.Boolean(
         help="Entering this stage is a court claim or an enforcement measure: it interrupts the prescription of "
         "the case's invoices (Code civil 2241, 2244).",

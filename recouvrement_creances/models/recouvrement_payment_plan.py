@@ -8,7 +8,8 @@ from odoo.tools import format_date, formatLang
 PLAN_TRANSITIONS = {
     "draft": {"proposed", "active", "cancelled"},
     "proposed": {"active", "cancelled"},
-    "active": {"completed", "broken", "cancelled"},
+    "active": {"completed", "broken", "cancelled", "suspended"},
+    "suspended": {"active", "cancelled"},
     "completed": set(),
     "broken": set(),
     "cancelled": set(),
@@ -48,6 +49,7 @@ class RecouvrementPaymentPlan(models.Model):
             ("active", "Active"),
             ("completed", "Completed"),
             ("broken", "Broken"),
+            ("suspended", "Suspended"),
             ("cancelled", "Cancelled"),
         ],
         default="draft",

@@ -40,6 +40,18 @@ class ResConfigSettings(models.TransientModel):  # pylint: disable=no-wizard-in-
     collection_write_off_account_id = fields.Many2one(
         related="company_id.collection_write_off_account_id", readonly=False
     )
+    collection_bodacc_fetch = fields.Boolean(
+        string="Fetch the BODACC Daily",
+        config_parameter="recouvrement_creances.bodacc_fetch",
+        help="Each day, fetch the announcements of collective proceedings from the address below and apply them to "
+        "the customers they match.",
+    )
+    collection_bodacc_url = fields.Char(
+        string="BODACC Address",
+        config_parameter="recouvrement_creances.bodacc_url",
+        help="The address of a JSON or CSV export of the BODACC's announcements of collective proceedings. "
+        "{since} is replaced by the day before the last fetch, {offset} moves through the pages of the API.",
+    )
     collection_ecb_checked_until = fields.Date(
         string="ECB Rates Known Until",
         help="Last day up to which the ECB rate table is complete. A half-year starting later has no ECB "

@@ -20,6 +20,7 @@
         "data/ir_actions_server_data.xml",
         "report/recouvrement_letter_templates.xml",
         "report/recouvrement_case_templates.xml",
+        "report/recouvrement_payment_delay_templates.xml",
         "views/recouvrement_wizard_views.xml",
         "views/recouvrement_policy_views.xml",
         "views/recouvrement_run_views.xml",
@@ -41,6 +42,7 @@
         "report/recouvrement_aged_balance_views.xml",
         "report/report_invoice.xml",
         "views/menus.xml",
+        "views/recouvrement_payment_delay_table_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

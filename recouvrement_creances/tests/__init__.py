@@ -4,3 +4,4 @@ from . import test_dunning_engine
 from . import test_menu_tour
 from . import test_cases
 from . import test_aged_balance
+from . import test_payment_delay_table

@@ -325,6 +325,10 @@ class TestPaymentDelayTable(RecouvrementCommon):
                 self.assertEqual(
                     table.action_print_pdf()["report_name"], "recouvrement_creances.report_payment_delay_table"
                 )
+        # an administrator of a company whose document layout is not configured gets the PDF too
+        self.company.external_report_layout_id = False
+        self.assertTrue(self.env.is_admin())
+        self.assertEqual(self.table.action_print_pdf()["type"], "ir.actions.report")
         with self.assertRaises(UserError):  # an agent does not publish the company's figures
             self.env["recouvrement.payment.delay.table"].with_user(self.agent).create({"date": YEAR_END})
 

@@ -343,7 +343,8 @@ class RecouvrementPaymentDelayTable(models.TransientModel):
 
     def action_print_pdf(self):
         self.ensure_one()
-        return self.env.ref("recouvrement_creances.action_report_payment_delay_table").report_action(self)
+        # the table prints its own heading: no need to have the company's document layout configured first
+        return self.env.ref("recouvrement_creances.action_report_payment_delay_table").report_action(self, config=False)
 
     def action_download_xlsx(self):
         self.ensure_one()

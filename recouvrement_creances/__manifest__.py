@@ -22,6 +22,7 @@
         "report/recouvrement_letter_templates.xml",
         "report/recouvrement_case_templates.xml",
         "report/recouvrement_insolvency_templates.xml",
+        "report/recouvrement_payment_delay_templates.xml",
         "views/recouvrement_wizard_views.xml",
         "views/recouvrement_policy_views.xml",
         "views/recouvrement_run_views.xml",
@@ -44,6 +45,7 @@
         "report/report_invoice.xml",
         "views/menus.xml",
         "views/recouvrement_insolvency_views.xml",
+        "views/recouvrement_payment_delay_table_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -5,3 +5,4 @@ from . import test_menu_tour
 from . import test_cases
 from . import test_aged_balance
 from . import test_insolvency
+from . import test_payment_delay_table

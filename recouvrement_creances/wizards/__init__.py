@@ -8,3 +8,4 @@ from . import recouvrement_insurer_indemnity_wizard
 from . import recouvrement_case_accounting_wizard
 from . import recouvrement_follow_up_wizard
 from . import recouvrement_insolvency_import_wizard
+from . import recouvrement_payment_delay_table

@@ -51,7 +51,6 @@ class RecouvrementCase(models.Model):
     )
     administrator_id = fields.Many2one(
         "res.partner",
-        string="Administrator",
         compute="_compute_insolvency_appointees",
         store=True,
         readonly=False,
@@ -223,10 +222,11 @@ class RecouvrementCase(models.Model):
 
     @api.depends("insolvency_claim_deadline")
     def _compute_date_deadline(self):
-        super()._compute_date_deadline()
+        result = super()._compute_date_deadline()
         declare = self.env.ref("recouvrement_creances.case_stage_insolvency_declare", raise_if_not_found=False)
         for case in self.filtered(lambda c: c.case_type == "insolvency" and c.stage_id == declare):
             case.date_deadline = case.insolvency_claim_deadline
+        return result
 
     @api.constrains("insolvency_declaration_date", "insolvency_declaration_ack_date", "insolvency_admission_date")
     def _check_insolvency_dates(self):
@@ -398,7 +398,7 @@ class RecouvrementCase(models.Model):
     def _schedule_deadline_activities(self):
         """A case of collective proceedings is reminded of each deadline 30 and 7 days before it (or today, when it
         is nearer)."""
-        super()._schedule_deadline_activities()
+        result = super()._schedule_deadline_activities()
         activity_type = self.env.ref("recouvrement_creances.mail_activity_collection_case_deadline")
         today = fields.Date.context_today(self)
         for case in self.filtered(lambda c: c.case_type == "insolvency"):
@@ -418,6 +418,7 @@ class RecouvrementCase(models.Model):
                         ),
                         user_id=case.user_id.id or self.env.user.id,
                     )
+        return result
 
     # ------------------------------------------------------------------
     # The declaration of claim and what follows it

@@ -45,7 +45,7 @@ class RecouvrementInsolvencyAnnouncement(models.Model):
     mandataire_name = fields.Char(string="Mandataire or Liquidator (BODACC)", readonly=True)
     administrator_name = fields.Char(string="Administrator (BODACC)", readonly=True)
     mandataire_id = fields.Many2one("res.partner", string="Mandataire or Liquidator", readonly=True)
-    administrator_id = fields.Many2one("res.partner", string="Administrator", readonly=True)
+    administrator_id = fields.Many2one("res.partner", readonly=True)
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

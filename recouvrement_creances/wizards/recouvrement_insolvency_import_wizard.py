@@ -10,7 +10,7 @@ class RecouvrementInsolvencyImportWizard(models.TransientModel):
     _name = "recouvrement.insolvency.import.wizard"
     _description = "Import BODACC Announcements"
 
-    file = fields.Binary(string="File", required=True)
+    file = fields.Binary(required=True)
     file_name = fields.Char()
 
     def action_import(self):

@@ -47,6 +47,11 @@ registry.category("web_tour.tours").add("recouvrement_insolvency_tour", {
             timeout: 60000, // the letter and the evidence file rendered by wkhtmltopdf
         },
         {
+            content: "Open the tab of the proceedings",
+            trigger: '.o_notebook .nav-link:contains("Procédure collective")',
+            run: "click",
+        },
+        {
             content: "The declaration is on the case",
             trigger: '.o_form_view .o_field_widget[name="insolvency_declaration_attachment_id"]:contains("Déclaration de créance")',
         },

@@ -574,7 +574,8 @@ class RecouvrementCase(models.Model):
             "lawsuits": lawsuits,
             "disputed": self.move_ids.filtered("collection_dispute"),
             "place_date": self.company_id._collection_place_date(fields.Date.context_today(self)),
-            "signatory": self.user_id or self.env.user,
+            # the responsible signs, unless the case was opened by a scheduled job: then whoever prints it
+            "signatory": self.user_id if self.user_id and not self.user_id._is_superuser() else self.env.user,
             # lower case, inside a sentence: "... opened judicial reorganisation proceedings against ..."
             "kind": dict(self._fields["insolvency_kind"]._description_selection(self.env))
             .get(self.insolvency_kind, "")

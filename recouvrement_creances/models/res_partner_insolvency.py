@@ -1,6 +1,7 @@
 import re
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from .recouvrement_insolvency_announcement import PROCEEDING_KINDS, PROCEEDING_STATES
 
@@ -52,6 +53,10 @@ class ResPartner(models.Model):
         "res.partner", string="Administrator", compute="_compute_collection_insolvency", store=True
     )
 
+    collection_insolvency_summary = fields.Char(
+        string="Collective Proceedings Summary", compute="_compute_collection_insolvency_summary"
+    )
+
     @api.depends("company_registry")
     def _compute_collection_siren(self):
         for partner in self:
@@ -78,3 +83,48 @@ class ResPartner(models.Model):
             partner.collection_insolvency_court = proceeding.get("court", False)
             partner.collection_insolvency_mandataire_id = proceeding.get("mandataire", False)
             partner.collection_insolvency_administrator_id = proceeding.get("administrator", False)
+
+    @api.depends(
+        "collection_insolvency_kind",
+        "collection_insolvency_state",
+        "collection_insolvency_judgment_date",
+        "collection_insolvency_publication_date",
+        "collection_insolvency_court",
+        "collection_insolvency_mandataire_id",
+        "collection_insolvency_administrator_id",
+    )
+    def _compute_collection_insolvency_summary(self):
+        kinds = dict(self._fields["collection_insolvency_kind"]._description_selection(self.env))
+        states = dict(self._fields["collection_insolvency_state"]._description_selection(self.env))
+        for partner in self:
+            if not partner.collection_insolvency_kind:
+                partner.collection_insolvency_summary = False
+                continue
+            summary = self.env._(
+                "%(kind)s (%(state)s), opened by the judgment of %(judgment)s of the %(court)s, published in the "
+                "BODACC on %(published)s.",
+                kind=kinds[partner.collection_insolvency_kind],
+                state=states[partner.collection_insolvency_state].lower(),
+                judgment=format_date(self.env, partner.collection_insolvency_judgment_date),
+                court=partner.collection_insolvency_court or "-",
+                published=format_date(self.env, partner.collection_insolvency_publication_date),
+            )
+            mandataire = partner.collection_insolvency_mandataire_id
+            administrator = partner.collection_insolvency_administrator_id
+            if mandataire:
+                summary += " " + self.env._("Mandataire or liquidator: %(name)s.", name=mandataire.name)
+            if administrator:
+                summary += " " + self.env._("Administrator: %(name)s.", name=administrator.name)
+            partner.collection_insolvency_summary = summary
+
+    def _collection_penalty_invoices(self):
+        """The debts born before an opening judgment are declared with the penalties stopped on its day, never
+        invoiced penalties afterwards (L622-21): they leave the customer's penalties."""
+        moves = super()._collection_penalty_invoices()
+        return moves.filtered(
+            lambda move: not (
+                move.commercial_partner_id.collection_insolvency_judgment_date
+                and move.invoice_date
+                and move.invoice_date < move.commercial_partner_id.collection_insolvency_judgment_date
+            )
+        )

@@ -164,6 +164,11 @@ class TestInsolvencyEffects(InsolvencyCommon):
             date(2026, 5, 10)
         )
         self.assertEqual(set(held), {self.due_invoice, self.later_invoice})
+        # their penalties are declared, never invoiced: only the later invoice's remain to invoice (1.00 + 40.00)
+        with freeze_time(date(2026, 5, 10)):
+            self.assertEqual(self.gier._collection_penalty_invoices(), self.new_invoice)
+            self.gier.invalidate_recordset()
+            self.assertEqual(self.gier.collection_penalty_to_invoice, 41.0)
 
     def test_opening_opens_a_case_and_suspends_promises_and_plans(self):
         plan = self._plan(self.due_invoice, date(2026, 3, 25))

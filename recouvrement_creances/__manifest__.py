@@ -1,7 +1,7 @@
 {
     "name": "Recouvrement de créances",
     "summary": "Debt collection for French companies: dunning, penalties, payment plans, legal stages",
-    "version": "19.0.1.10.0",
+    "version": "19.0.1.11.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Recouvrement de créances",

@@ -54,7 +54,7 @@ class RecouvrementAction(models.Model):
                         )
                     )
         if "registered_ack_scan" in vals:
-            self._keep_replaced_scans()
+            self.env["ir.attachment"]._collection_keep_replaced(self, "registered_ack_scan")
         result = super(RecouvrementAction, self.with_context(collection_evidence=True)).write(vals)
         executed = self.filtered(lambda action: action.state not in ("proposed", "cancelled"))
         if "call_outcome" in vals:

@@ -63,29 +63,6 @@ class RecouvrementAction(models.Model):
             or self.date
         )
 
-    def _keep_replaced_scans(self):
-        """An acknowledgement of receipt replaced by another is kept beside the action, as evidence, under a name
-        that says so: a correction adds a document and never overwrites one."""
-        scans = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "registered_ack_scan")]
-            )
-        )
-        for scan in scans:
-            scan.write(
-                {
-                    "res_field": False,
-                    "name": self.env._(
-                        "Replaced on %(date)s: %(name)s",
-                        date=fields.Date.to_string(fields.Date.context_today(self)),
-                        name=scan.name,
-                    ),
-                    "collection_evidence": True,
-                }
-            )
-
     def _letter_missing(self):
         """What this letter lacks: the debtor's postal address, the company's bank account (payment
         instructions), the SIREN/SIRET of a French company."""

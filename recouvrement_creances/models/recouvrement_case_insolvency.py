@@ -3,9 +3,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import float_repr, format_date
 from odoo.tools.pdf import merge_pdf
 
+from ..tools.evidence import checksum
 from .recouvrement_insolvency_announcement import PROCEEDING_KINDS, PROCEEDING_STATES
 
 # Code de commerce: the claim is declared within 2 months of the opening's publication in the BODACC, 4 for a
@@ -15,6 +16,18 @@ CLAIM_MONTHS, CLAIM_MONTHS_ABROAD, RELIEF_MONTHS, RETENTION_MONTHS = 2, 4, 6, 3
 ALERT_DAYS = (30, 7)
 # the French overseas departments and collectivities, whose postcodes start so
 OVERSEAS_ZIP_PREFIXES = ("97", "98")
+# What follows the declaration once sent, as for a mise en demeure: entered by hand (a date corrected to the
+# registered letter's, its number, its acknowledgement and scan, what the juge-commissaire admitted), each change
+# tracked and sealed in the evidence chain with the declaration as sent.
+DECLARATION_FIELDS = {
+    "insolvency_declaration_date",
+    "insolvency_declaration_number",
+    "insolvency_declaration_ack_date",
+    "insolvency_declaration_ack_scan",
+    "insolvency_declaration_ack_scan_name",
+    "insolvency_amount_admitted",
+    "insolvency_admission_date",
+}
 
 
 class RecouvrementCase(models.Model):
@@ -94,6 +107,8 @@ class RecouvrementCase(models.Model):
     insolvency_declaration_date = fields.Date(string="Declared on", tracking=True, copy=False)
     insolvency_declaration_number = fields.Char(string="Registered Letter Number", tracking=True, copy=False)
     insolvency_declaration_ack_date = fields.Date(string="Acknowledged on", tracking=True, copy=False)
+    insolvency_declaration_ack_scan = fields.Binary(string="Acknowledgement Scan", attachment=True, copy=False)
+    insolvency_declaration_ack_scan_name = fields.Char(copy=False)
     insolvency_declaration_attachment_id = fields.Many2one(
         "ir.attachment", string="Declaration (PDF)", readonly=True, copy=False
     )
@@ -375,10 +390,62 @@ class RecouvrementCase(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
-        result = super().write(vals)
+        declaration = DECLARATION_FIELDS & vals.keys()
+        if (declaration or "insolvency_declaration_attachment_id" in vals) and not self.env.su:
+            self._insolvency_check_declaration_write(vals)
+        cases = self
+        if "insolvency_declaration_ack_scan" in vals:
+            self.env["ir.attachment"]._collection_keep_replaced(self, "insolvency_declaration_ack_scan")
+            cases = self.with_context(collection_evidence=True)  # the acknowledgement as received is evidence
+        result = super(RecouvrementCase, cases).write(vals)
         if {"insolvency_abroad", "insolvency_retention", "insolvency_retention_claim_date"} & vals.keys():
             self._schedule_deadline_activities()
+        if declaration:
+            self._insolvency_seal_declaration()
         return result
+
+    def _insolvency_check_declaration_write(self, vals):
+        """What follows a declaration is entered once it is sent, and its date, which counts, is corrected but never
+        removed: the declaration is evidence, attached by *Send the Declaration* only."""
+        if "insolvency_declaration_attachment_id" in vals:
+            raise UserError(self.env._("The declaration of claim is attached when it is sent, never by hand."))
+        if self.filtered(lambda case: not case.insolvency_declaration_attachment_id):
+            raise UserError(self.env._("Send the declaration of claim first."))
+        if "insolvency_declaration_date" in vals and not vals["insolvency_declaration_date"]:
+            raise UserError(self.env._("The declaration of claim was sent: its date can be corrected, not removed."))
+
+    def _insolvency_seal_declaration(self):
+        self.env["recouvrement.evidence"]._seal(self.filtered("insolvency_declaration_attachment_id"), "declaration")
+
+    def _evidence_names(self, kind):
+        """{case: how its evidence link reads}."""
+        return {
+            case: self.env._(
+                "Declaration of claim: %(case)s (%(partner)s)", case=case.name, partner=case.partner_id.name
+            )
+            for case in self
+        }
+
+    def _evidence_content(self, kind):
+        """{case: what its declaration of claim seals}: the debtor, the declaration as sent (its checksum), its date,
+        registered letter number and acknowledgement with the scan's checksum, and what was admitted."""
+        return {
+            case: {
+                "company": case.company_id.id,
+                "partner": case.partner_id.id,
+                "declaration": checksum(case.insolvency_declaration_attachment_id.raw),
+                "sent": [str(case.insolvency_declaration_date), case.insolvency_declaration_number or None],
+                "acknowledged": [
+                    str(case.insolvency_declaration_ack_date),
+                    checksum(case.insolvency_declaration_ack_scan),
+                ],
+                "admitted": [
+                    float_repr(case.insolvency_amount_admitted, case.currency_id.decimal_places),
+                    str(case.insolvency_admission_date),
+                ],
+            }
+            for case in self
+        }
 
     def _insolvency_deadlines(self):
         """[(deadline, what must be done by it)] still ahead of this case."""
@@ -460,24 +527,21 @@ class RecouvrementCase(models.Model):
                 )
             evidence = case._generate_evidence()
             letter = case._insolvency_declaration_pdf()
-            case.write(
-                {
-                    "insolvency_declaration_attachment_id": self.env["ir.attachment"]
-                    .with_context(collection_evidence=True)
-                    .create(
-                        {
-                            "name": self.env._("Declaration of claim %(case)s.pdf", case=case.name).replace("/", "-"),
-                            "raw": merge_pdf([letter, evidence]),
-                            "mimetype": "application/pdf",
-                            "res_model": self._name,
-                            "res_id": case.id,
-                        }
-                    )
-                    .id,
-                    "insolvency_declaration_date": fields.Date.context_today(self),
-                    "stage_id": declared.id,
-                }
+            # the declaration as sent, which only the engine attaches
+            case.sudo().insolvency_declaration_attachment_id = (
+                self.env["ir.attachment"]
+                .with_context(collection_evidence=True)
+                .create(
+                    {
+                        "name": self.env._("Declaration of claim %(case)s.pdf", case=case.name).replace("/", "-"),
+                        "raw": merge_pdf([letter, evidence]),
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": case.id,
+                    }
+                )
             )
+            case.write({"insolvency_declaration_date": fields.Date.context_today(self), "stage_id": declared.id})
             case.activity_schedule(
                 "recouvrement_creances.mail_activity_collection_letter",
                 summary=self.env._(

@@ -14,6 +14,7 @@ EVIDENCE_KINDS = [
     ("call", "Call Logged"),
     ("acknowledgement", "Registered Letter Details"),
     ("agreement", "Signed Agreement"),
+    ("declaration", "Declaration of Claim"),
 ]
 
 

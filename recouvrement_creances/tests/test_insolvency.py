@@ -1,3 +1,4 @@
+import base64
 import json
 import shutil
 import tempfile
@@ -341,6 +342,106 @@ class TestDeclarationOfClaim(InsolvencyCommon):
         case.insolvency_amount_admitted = 1500.0
         case.action_insolvency_admitted()
         self.assertEqual(case.stage_id, self.env.ref("recouvrement_creances.case_stage_insolvency_admitted"))
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationEvidenceOverHttp(InsolvencyCommon, HttpCase):
+    """The declaration as evidence, as a real manager's JSON-RPC calls through the web client's route: what follows
+    it is entered once it is sent, its date is corrected but never removed, each change is sealed in the evidence
+    chain, and a replaced acknowledgement is kept."""
+
+    def _rpc(self, method, args, kwargs=None):
+        """(result, error message) of the manager's call, in French."""
+        self.authenticate("decl_manager", "decl_manager")
+        response = self.opener.post(
+            f"{self.base_url()}/web/dataset/call_kw",
+            json={
+                "id": 0,
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "model": "recouvrement.case",
+                    "method": method,
+                    "args": args,
+                    "kwargs": {**(kwargs or {}), "context": {"lang": "fr_FR"}},
+                },
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        return body.get("result"), body.get("error", {}).get("data", {}).get("message")
+
+    def test_declaration_follow_up_is_sealed_and_cannot_be_removed(self):
+        new_test_user(
+            self.env,
+            "decl_manager",
+            groups="recouvrement_creances.group_recouvrement_manager,account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        self._import(JSON_FIXTURE)
+        case = self._gier_case()
+        case.mandataire_id.write({"street": "12 rue Molière", "zip": "69006", "city": "Lyon"})
+        Evidence = self.env["recouvrement.evidence"]
+
+        _result, error = self._rpc("write", [case.ids, {"insolvency_declaration_date": "2026-04-20"}])
+        self.assertIn("Envoyez d'abord la déclaration de créance", error)
+        _result, error = self._rpc("action_insolvency_send_declaration", [case.ids])
+        self.assertFalse(error)
+        self.env.invalidate_all()
+        declaration = case.insolvency_declaration_attachment_id
+        self.assertTrue(declaration.collection_evidence)
+        links = Evidence.search([("res_model", "=", case._name), ("res_id", "=", case.id)])
+        self.assertEqual(links.mapped("kind"), ["declaration"], "sealed when sent")
+
+        # the declaration cannot be detached, replaced or dated away
+        other = self.env["ir.attachment"].create({"name": "faux.pdf", "raw": b"%PDF-1.4 faux"})
+        for vals, message in (
+            ({"insolvency_declaration_date": False}, "peut être corrigée, pas supprimée"),
+            ({"insolvency_declaration_attachment_id": other.id}, "jamais à la main"),
+        ):
+            with self.subTest(vals=vals):
+                _result, error = self._rpc("write", [case.ids, vals])
+                self.assertIn(message, error)
+        self.env.invalidate_all()
+        self.assertEqual(case.insolvency_declaration_attachment_id, declaration)
+        self.assertTrue(case.insolvency_declaration_date)
+
+        # the registered letter's details, then a second scan of the acknowledgement: the first is kept
+        first_scan, second_scan = b"%PDF-1.4 AR 1", b"%PDF-1.4 AR 2"
+        for scan in (first_scan, second_scan):
+            _result, error = self._rpc(
+                "write",
+                [
+                    case.ids,
+                    {
+                        "insolvency_declaration_date": "2026-04-20",
+                        "insolvency_declaration_number": "1A 234 567 8901 2",
+                        "insolvency_declaration_ack_date": "2026-04-22",
+                        "insolvency_declaration_ack_scan": base64.b64encode(scan).decode(),
+                        "insolvency_declaration_ack_scan_name": "ar.pdf",
+                    },
+                ],
+            )
+            self.assertFalse(error)
+        self.env.invalidate_all()
+        kept = self.env["ir.attachment"].search(
+            [("res_model", "=", case._name), ("res_id", "=", case.id), ("res_field", "=", False)]
+        )
+        replaced = kept.filtered(lambda attachment: attachment.raw == first_scan)
+        self.assertTrue(replaced.collection_evidence and replaced.name.startswith("Remplacé le"), replaced.name)
+        self.assertEqual(base64.b64decode(case.insolvency_declaration_ack_scan), second_scan)
+        links = Evidence.search([("res_model", "=", case._name), ("res_id", "=", case.id)])
+        self.assertEqual(len(links), 3, "sealed when sent, then at each change")
+        self.assertIsNone(Evidence._check_chain(self.company))
+
+        # rewritten behind the application's back: the chain names the declaration
+        self.env.cr.execute(
+            "UPDATE recouvrement_case SET insolvency_declaration_date = '2026-04-02' WHERE id = %s", case.ids
+        )
+        self.env.invalidate_all()
+        link, reason = Evidence._check_chain(self.company)
+        self.assertEqual((link, reason), (links.sorted("sequence")[-1], "its content changed since it was sealed"))
 
 
 class _FixtureHandler(SimpleHTTPRequestHandler):

@@ -543,7 +543,7 @@ class RecouvrementCase(models.Model):
             )
             case.write({"insolvency_declaration_date": fields.Date.context_today(self), "stage_id": declared.id})
             case.activity_schedule(
-                "recouvrement_creances.mail_activity_collection_letter",
+                "recouvrement_creances.mail_activity_collection_declaration",
                 summary=self.env._(
                     "Send the declaration of claim by registered letter to %(name)s", name=case.mandataire_id.name
                 ),

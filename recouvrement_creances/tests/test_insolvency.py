@@ -320,6 +320,11 @@ class TestDeclarationOfClaim(InsolvencyCommon):
             ],
         )
         self.assertTrue(attachment.collection_evidence, "kept as sent")
+        self.assertEqual(
+            case.activity_ids.activity_type_id.filtered(lambda kind: kind.res_model == case._name),
+            self.env.ref("recouvrement_creances.mail_activity_collection_declaration"),
+            "the responsible posts it",
+        )
         sent = pdf_text(attachment.raw)
         self.assertIn("DÉCLARATION DE CRÉANCE", sent)
         self.assertIn(self.due_invoice.name, sent.split("DÉCLARATION DE CRÉANCE", 1)[1])

@@ -1,3 +1,4 @@
+import json
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -173,3 +174,28 @@ class RecouvrementCommon(AccountTestInvoicingCommon, MailCommon):
         start = self.env.cr.sql_log_count
         yield counter
         counter["count"] = self.env.cr.sql_log_count - start
+
+
+class JsonRpcMixin:
+    """For an ``HttpCase``: the calls of a real user (made by ``new_test_user``) as the web client makes them, over
+    JSON-RPC."""
+
+    def _json_rpc(self, login, route, params):
+        """The JSON-RPC answer of ``login``'s call to ``route``: its ``result`` or its ``error``."""
+        self.authenticate(login, login + "x" * (8 - len(login)))  # new_test_user's password
+        # json.dumps writes what a hostile client may send (Infinity, NaN), which requests' json= refuses
+        response = self.opener.post(
+            f"{self.base_url()}{route}",
+            data=json.dumps({"id": 0, "jsonrpc": "2.0", "method": "call", "params": params}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def _call_kw(self, login, model, method, args, context):
+        """The JSON-RPC answer of ``model.method(*args)`` called by ``login`` through /web/dataset/call_kw."""
+        return self._json_rpc(
+            login,
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": {"context": context}},
+        )

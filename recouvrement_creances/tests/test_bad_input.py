@@ -1,11 +1,10 @@
-import json
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import RecouvrementCommon
+from .common import JsonRpcMixin, RecouvrementCommon
 
 NBSP = "\xa0"
 
@@ -1072,33 +1071,14 @@ class TestBadPenaltiesRunsAndActions(BadInputCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestBadInputJsonRpc(BadInputCommon, HttpCase):
+class TestBadInputJsonRpc(BadInputCommon, JsonRpcMixin, HttpCase):
     """The same refusals over real JSON-RPC, as the web client sends them: the error the user reads is French,
     and nothing is written."""
 
-    def call_kw(self, user, model, method, args, kwargs=None):
+    def call_kw(self, user, model, method, args):
         """Call ``model.method`` as ``user`` through /web/dataset/call_kw; return the JSON-RPC error's data."""
-        self.authenticate(user.login, user.login)
         context = {"lang": user.lang, "tz": "Europe/Paris", "uid": user.id, "allowed_company_ids": self.company.ids}
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": {**(kwargs or {}), "context": context},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        payload = response.json()
+        payload = self._call_kw(user.login, model, method, args, context)
         self.assertIn("error", payload, "the call is refused")
         return payload["error"]["data"]
 

@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import RecouvrementCommon
+from .common import JsonRpcMixin, RecouvrementCommon
 
 REFUSALS = UserError  # AccessError is one too
 
@@ -439,18 +439,14 @@ class TestEvidenceChain(EvidenceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEvidenceOverHttp(EvidenceCommon, HttpCase):
+class TestEvidenceOverHttp(EvidenceCommon, JsonRpcMixin, HttpCase):
     """The same attempts as real JSON-RPC calls of real users, through Odoo's web client routes."""
 
     def _error(self, login, route, params):
         """The error message a JSON-RPC call of ``login`` to ``route`` gets, as the web client shows it."""
-        self.authenticate(login, login + "x" * (8 - len(login)))
-        response = self.opener.post(
-            f"{self.base_url()}{route}", json={"id": 0, "jsonrpc": "2.0", "method": "call", "params": params}
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("error", response.json(), "refused")
-        return response.json()["error"]["data"]["message"]
+        answer = self._json_rpc(login, route, params)
+        self.assertIn("error", answer, "refused")
+        return answer["error"]["data"]["message"]
 
     def _call(self, login, model, method, args):
         return self._error(

@@ -14,7 +14,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import RecouvrementCommon
+from .common import JsonRpcMixin, RecouvrementCommon
 from .test_letters import pdf_text
 
 DATA = Path(__file__).parent / "data"
@@ -350,31 +350,15 @@ class TestDeclarationOfClaim(InsolvencyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDeclarationEvidenceOverHttp(InsolvencyCommon, HttpCase):
+class TestDeclarationEvidenceOverHttp(InsolvencyCommon, JsonRpcMixin, HttpCase):
     """The declaration as evidence, as a real manager's JSON-RPC calls through the web client's route: what follows
     it is entered once it is sent, its date is corrected but never removed, each change is sealed in the evidence
     chain, and a replaced acknowledgement is kept."""
 
-    def _rpc(self, method, args, kwargs=None):
-        """(result, error message) of the manager's call, in French."""
-        self.authenticate("decl_manager", "decl_manager")
-        response = self.opener.post(
-            f"{self.base_url()}/web/dataset/call_kw",
-            json={
-                "id": 0,
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "model": "recouvrement.case",
-                    "method": method,
-                    "args": args,
-                    "kwargs": {**(kwargs or {}), "context": {"lang": "fr_FR"}},
-                },
-            },
-        )
-        self.assertEqual(response.status_code, 200)
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data", {}).get("message")
+    def _rpc(self, method, args):
+        """The error message of the manager's call on the case, in French (None when it succeeds)."""
+        answer = self._call_kw("decl_manager", "recouvrement.case", method, args, {"lang": "fr_FR"})
+        return answer.get("error", {}).get("data", {}).get("message")
 
     def test_declaration_follow_up_is_sealed_and_cannot_be_removed(self):
         new_test_user(
@@ -389,9 +373,9 @@ class TestDeclarationEvidenceOverHttp(InsolvencyCommon, HttpCase):
         case.mandataire_id.write({"street": "12 rue Molière", "zip": "69006", "city": "Lyon"})
         Evidence = self.env["recouvrement.evidence"]
 
-        _result, error = self._rpc("write", [case.ids, {"insolvency_declaration_date": "2026-04-20"}])
+        error = self._rpc("write", [case.ids, {"insolvency_declaration_date": "2026-04-20"}])
         self.assertIn("Envoyez d'abord la déclaration de créance", error)
-        _result, error = self._rpc("action_insolvency_send_declaration", [case.ids])
+        error = self._rpc("action_insolvency_send_declaration", [case.ids])
         self.assertFalse(error)
         self.env.invalidate_all()
         declaration = case.insolvency_declaration_attachment_id
@@ -406,7 +390,7 @@ class TestDeclarationEvidenceOverHttp(InsolvencyCommon, HttpCase):
             ({"insolvency_declaration_attachment_id": other.id}, "jamais à la main"),
         ):
             with self.subTest(vals=vals):
-                _result, error = self._rpc("write", [case.ids, vals])
+                error = self._rpc("write", [case.ids, vals])
                 self.assertIn(message, error)
         self.env.invalidate_all()
         self.assertEqual(case.insolvency_declaration_attachment_id, declaration)
@@ -415,7 +399,7 @@ class TestDeclarationEvidenceOverHttp(InsolvencyCommon, HttpCase):
         # the registered letter's details, then a second scan of the acknowledgement: the first is kept
         first_scan, second_scan = b"%PDF-1.4 AR 1", b"%PDF-1.4 AR 2"
         for scan in (first_scan, second_scan):
-            _result, error = self._rpc(
+            error = self._rpc(
                 "write",
                 [
                     case.ids,
